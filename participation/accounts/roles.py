@@ -1,0 +1,36 @@
+"""Staff roles as groups. Other apps add the model permissions their role needs here."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+
+# role -> (app_label, codename) pairs; every staff role may open the Wagtail admin.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    "planner": [("wagtailadmin", "access_admin")],
+    "moderator": [("wagtailadmin", "access_admin")],
+    "editor": [
+        ("wagtailadmin", "access_admin"),
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "change_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+    ],
+    "politician": [],
+}
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create the role groups and grant their permissions; safe to run any number of times."""
+    groups = {}
+    for role in settings.ROLE_GROUPS:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = ROLE_PERMISSIONS.get(role, [])
+        perms = [
+            p
+            for app_label, codename in wanted
+            for p in Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        ]
+        group.permissions.add(*perms)
+        groups[role] = group
+    return groups
