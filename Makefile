@@ -50,7 +50,8 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	ENVIRONMENT=production DEBUG=false SECRET_KEY=$$(printf 'x%.0s' $$(seq 60))-ci-only-9f8e7d6c5b4a \
 	  PID_HMAC_KEY=ci-only-pid-key-0123456789abcdef0123 ALLOWED_HOSTS=medvirkning.example \
-	  DATABASE_URL=sqlite:///tmp/check.sqlite3 $(PY) manage.py check --deploy --fail-level WARNING
+	  DATABASE_URL=sqlite:////tmp/check.sqlite3 EMAIL_URL=smtp+tls://ci@mail.example:587 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(PY) bench/run.py

@@ -4,6 +4,7 @@ ENVIRONMENT=production makes the secrets and hosts required and refuses to start
 with a message naming what is missing or malformed.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -12,7 +13,32 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class _StrictEnv(environ.Env):
+    """django-environ, except that a value it cannot read stops start-up naming the variable.
+
+    Plain django-environ reads DEBUG=maybe as False and lets int("abc") escape as a bare
+    ValueError; an operator should instead be told which variable is wrong.
+    """
+
+    BOOLEAN_FALSE_STRINGS = ("false", "off", "no", "n", "0")
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        raw = self.ENVIRON.get(var, "").strip().lower()
+        known = (*self.BOOLEAN_TRUE_STRINGS, *self.BOOLEAN_FALSE_STRINGS, "")
+        if cast is bool and raw not in known:
+            raise ImproperlyConfigured(
+                f"The environment variable {var} must be true or false, not {raw!r}"
+            )
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"The environment variable {var} is malformed: {exc}"
+            ) from None
+
+
+env = _StrictEnv()
 ENVIRONMENT = env.str("ENVIRONMENT", default="development")
 if ENVIRONMENT not in {"development", "test", "production"}:
     raise ImproperlyConfigured(
@@ -37,7 +63,13 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when ENVIRONMENT=production")
 
 SECRET_KEY = _required("SECRET_KEY", default=_DEV_SECRET)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
+# The same bar as Django's security.W009, so a key that starts also passes `check --deploy`.
+if PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+    or SECRET_KEY == _DEV_SECRET
+):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
 
 # Key for the keyed hash of national identity numbers; see participation/accounts/identity.py.
@@ -137,15 +169,22 @@ TEMPLATES = [
 ]
 
 # Database: SQLite (WAL) for `make run`; PostgreSQL when DATABASE_URL is set.
+_DATABASE_URL = _required("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
-    DATABASES = {
-        "default": env.db_url(
-            "DATABASE_URL",
-            default=_required("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        ),
-    }
+    with warnings.catch_warnings():
+        # django-environ only warns about an unknown scheme and returns an empty config;
+        # the check below says so in one line instead.
+        warnings.simplefilter("ignore")
+        DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
-    raise ImproperlyConfigured(f"The environment variable DATABASE_URL is malformed: {exc}") from exc
+    raise ImproperlyConfigured(
+        f"The environment variable DATABASE_URL is malformed: {exc}"
+    ) from None
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured(
+        "The environment variable DATABASE_URL is malformed: "
+        "use postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -318,12 +357,16 @@ MAP_ATTRIBUTION = env.str(
 )
 MAP_CENTER = env.list("MAP_CENTER", cast=float, default=[59.91, 10.75])
 
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL",
-    default=_required(
-        "EMAIL_URL", "consolemail://" if ENVIRONMENT == "development" else "memorymail://"
-    ),
+_EMAIL_URL = _required(
+    "EMAIL_URL", "consolemail://" if ENVIRONMENT == "development" else "memorymail://"
 )
+try:
+    EMAIL_CONFIG = env.email_url_config(_EMAIL_URL)
+except (ImproperlyConfigured, ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(
+        f"The environment variable EMAIL_URL is malformed ({exc}): "
+        "use smtp+tls://user:password@host:587 or consolemail://"
+    ) from None
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ikkje-svar@medvirkning.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -340,6 +383,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole registrable domain (often the municipality's own),
+        # so it is the operator's decision, not a default; say so rather than warn forever.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
