@@ -77,7 +77,9 @@ PID_HMAC_KEY = _required("PID_HMAC_KEY", default=_DEV_PID_KEY)
 if PRODUCTION and (len(PID_HMAC_KEY) < 32 or PID_HMAC_KEY == _DEV_PID_KEY):
     raise ImproperlyConfigured("PID_HMAC_KEY must be a random string of at least 32 characters")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names (comma separated)")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
