@@ -1,0 +1,138 @@
+"""The real ASGI application: HTTP through Django, WebSockets through Channels.
+
+These run on whichever channel layer settings choose: in memory by default, Redis when
+REDIS_URL is set (as in CI). Each test is one coroutine run with `async_to_sync`: the
+consumers' database work (`database_sync_to_async`) then runs on the test's own thread,
+and no async pytest plugin is needed.
+"""
+
+import uuid
+from http import HTTPStatus
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from channels.testing import HttpCommunicator, WebsocketCommunicator
+from django.conf import settings
+
+from participation.asgi import application
+
+ALLOWED_ORIGIN = b"http://localhost"
+
+# The consumers close and reopen database connections around each query, which would end
+# the test's transaction: these tests commit for real and the database is flushed after.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def private_channel_layer(settings):
+    """The configured layer with a prefix of its own, so parallel runs on one Redis never
+    deliver each other's events."""
+    layer = dict(settings.CHANNEL_LAYERS["default"])
+    if "CONFIG" in layer:
+        layer["CONFIG"] = {**layer["CONFIG"], "prefix": f"test-{uuid.uuid4().hex}"}
+    settings.CHANNEL_LAYERS = {"default": layer}
+    yield get_channel_layer()
+
+
+def socket(origin=ALLOWED_ORIGIN):
+    headers = [(b"origin", origin)] if origin is not None else []
+    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+async def close_layer():
+    # A Redis layer keeps connections per event loop; each test's loop ends with it.
+    layer = get_channel_layer()
+    if hasattr(layer, "close_pools"):
+        await layer.close_pools()
+
+
+def run(scenario):
+    async def wrapped():
+        try:
+            await scenario()
+        finally:
+            await close_layer()
+
+    async_to_sync(wrapped)()
+
+
+def test_the_tests_use_the_channel_layer_settings_choose():
+    expected = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    assert type(get_channel_layer()).__name__ == expected
+
+
+def test_a_socket_from_the_site_connects_and_subscribes_to_public_announcements():
+    async def scenario():
+        ws = socket()
+        connected, _ = await ws.connect()
+        assert connected
+        await ws.send_json_to({"type": "subscribe", "stream": "public-announcements"})
+        assert await ws.receive_json_from() == {
+            "type": "subscribed",
+            "stream": "public-announcements",
+        }
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_opened_by_a_foreign_site_is_refused():
+    async def scenario():
+        connected, _ = await socket(origin=b"http://evil.example").connect()
+        assert not connected
+
+    run(scenario)
+
+
+def test_a_socket_without_an_origin_is_refused():
+    async def scenario():
+        connected, _ = await socket(origin=None).connect()
+        assert not connected
+
+    run(scenario)
+
+
+def test_subscribing_to_an_unknown_stream_is_denied():
+    async def scenario():
+        ws = socket()
+        connected, _ = await ws.connect()
+        assert connected
+        await ws.send_json_to({"type": "subscribe", "stream": "no-such-stream"})
+        assert await ws.receive_json_from() == {"type": "denied", "stream": "no-such-stream"}
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_an_event_sent_to_a_stream_reaches_the_subscribed_socket_and_no_other():
+    async def scenario():
+        subscribed, bystander = socket(), socket()
+        for ws in (subscribed, bystander):
+            connected, _ = await ws.connect()
+            assert connected
+        await subscribed.send_json_to({"type": "subscribe", "stream": "public-announcements"})
+        assert (await subscribed.receive_json_from())["type"] == "subscribed"
+
+        event = {"id": 7, "type": "announcement", "text": "Høringsfristen er forlenget"}
+        await get_channel_layer().group_send(
+            "public-announcements", {"type": "live.event", "event": event}
+        )
+
+        assert await subscribed.receive_json_from(timeout=5) == event
+        assert await bystander.receive_nothing(timeout=0.2)
+        await subscribed.disconnect()
+        await bystander.disconnect()
+
+    run(scenario)
+
+
+def test_an_http_request_is_served_through_the_asgi_application():
+    async def scenario():
+        response = await HttpCommunicator(
+            application, "GET", "/healthz", headers=[(b"host", b"localhost")]
+        ).get_response()
+        assert response["status"] == HTTPStatus.OK
+        assert response["body"] == b"ok"
+
+    run(scenario)
