@@ -5,7 +5,15 @@ from django.contrib.auth.models import Group, Permission
 
 # role -> (app_label, codename) pairs; every staff role may open the Wagtail admin.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    "planner": [("wagtailadmin", "access_admin")],
+    "planner": [
+        ("wagtailadmin", "access_admin"),
+        # Planners register the organisations that send submissions, and who speaks for them.
+        *[
+            ("accounts", f"{action}_{model}")
+            for model in ("organisation", "membership")
+            for action in ("add", "change", "delete", "view")
+        ],
+    ],
     "moderator": [("wagtailadmin", "access_admin")],
     "editor": [
         ("wagtailadmin", "access_admin"),
@@ -27,9 +35,7 @@ def ensure_roles() -> dict[str, Group]:
         perms = [
             p
             for app_label, codename in wanted
-            for p in Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            )
+            for p in Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         ]
         group.permissions.add(*perms)
         groups[role] = group
