@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
@@ -56,3 +57,120 @@ class AccessibilityStatementPage(Page):
 
     class Meta:
         verbose_name = _("accessibility statement")
+
+
+class PlanPage(Page):
+    """A plan proposal in plain language, its documents, area, phases, and its hearing."""
+
+    class PlanType(models.TextChoices):
+        MUNICIPAL = "kommuneplan", _("Municipal master plan (kommuneplan)")
+        LAND_USE = "arealdel", _("Land-use part of the municipal plan (arealdel)")
+        SUB = "kommunedelplan", _("Municipal sub-plan (kommunedelplan)")
+        ZONING = "reguleringsplan", _("Zoning plan (reguleringsplan)")
+
+    class PlanPhase(models.TextChoices):
+        NOTICE = "notice", _("Notice of start")
+        HEARING = "hearing", _("Public hearing")
+        POLITICAL = "political", _("Political consideration")
+        ADOPTED = "adopted", _("Adopted")
+
+    plan_type = models.CharField(
+        _("plan type"), max_length=32, choices=PlanType.choices, default=PlanType.ZONING
+    )
+    case_number = models.CharField(
+        _("case number"), max_length=32, help_text=_("Saksnummer in the archive, e.g. 2024/1234.")
+    )
+    intro = models.TextField(
+        _("summary in plain language"),
+        help_text=_("What the plan means for residents, in a few short sentences."),
+    )
+    body = StreamField(
+        [
+            *body_blocks(),
+            (
+                "section",
+                blocks.StructBlock(
+                    [
+                        ("heading", blocks.CharBlock(label=_("Heading"))),
+                        ("anchor", blocks.CharBlock(label=_("Anchor"), required=False)),
+                        ("text", blocks.RichTextBlock(label=_("Text"))),
+                    ],
+                    label=_("Plan section (open for comments)"),
+                ),
+            ),
+        ],
+        blank=True,
+        verbose_name=_("the proposal"),
+    )
+    documents = StreamField(
+        [("document", DocumentChooserBlock(label=_("Document")))],
+        blank=True,
+        verbose_name=_("documents"),
+        help_text=_("The plan documents (PDF): map, provisions, description."),
+    )
+    plan_area = models.JSONField(
+        _("plan area"),
+        null=True,
+        blank=True,
+        help_text=_("The plan boundary as a GeoJSON Polygon (longitude, latitude)."),
+    )
+    current_phase = models.CharField(
+        _("current phase"), max_length=16, choices=PlanPhase.choices, default=PlanPhase.HEARING
+    )
+    phase_dates = StreamField(
+        [
+            (
+                "phase",
+                blocks.StructBlock(
+                    [
+                        (
+                            "phase",
+                            blocks.ChoiceBlock(choices=PlanPhase.choices, label=_("Phase")),
+                        ),
+                        ("date", blocks.DateBlock(label=_("Date"), required=False)),
+                        ("note", blocks.CharBlock(label=_("Note"), required=False)),
+                    ]
+                ),
+            )
+        ],
+        blank=True,
+        verbose_name=_("timeline"),
+    )
+    hearing = models.ForeignKey(
+        "hearings.Hearing",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_pages",
+        verbose_name=_("hearing"),
+    )
+
+    template = "hearings/plan_page.html"
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("plan_type"),
+        FieldPanel("case_number"),
+        FieldPanel("intro"),
+        FieldPanel("current_phase"),
+        FieldPanel("phase_dates"),
+        FieldPanel("body"),
+        FieldPanel("documents"),
+        FieldPanel("plan_area"),
+        FieldPanel("hearing"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("case_number"),
+    ]
+
+    class Meta:
+        verbose_name = _("plan")
+
+    def get_context(self, request, *args, **kwargs):
+        from hearings.views import plan_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(plan_page_context(request, self))
+        return context

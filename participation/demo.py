@@ -26,13 +26,16 @@ def load() -> list[tuple[str, str]]:
     home = _pages()
     logins = _users()
     _editor_page_permissions(home)
-    for loader in EXTRA_LOADERS:
+    for loader in _extra_loaders():
         loader(home)
     return logins
 
 
-# Apps append their own demo content here (plans and hearings, ideas, areas).
-EXTRA_LOADERS: list = []
+def _extra_loaders():
+    """Each app's own demo content, in order: areas before the ideas pinned in them."""
+    from hearings import demo as hearings_demo
+
+    return [hearings_demo.load]
 
 
 def _pages() -> HomePage:

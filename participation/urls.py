@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("participation.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("horinger/", include("hearings.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,204 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from participation.contributions.models import Contribution, Discussion
+
+
+class IdentityLevel(models.TextChoices):
+    """What a person must have logged in with to send a submission."""
+
+    EMAIL = "none", _("An account with a confirmed e-mail address")
+    SUBSTANTIAL = "substantial", _("ID-porten, substantial level (MinID, BankID …)")
+    HIGH = "high", _("ID-porten, high level (BankID, Buypass, Commfides)")
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Not yet open")
+    OPEN = "open", _("Open for submissions")
+    CLOSED = "closed", _("Deadline passed")
+    RESPONDED = "responded", _("Responses published")
+
+
+class Hearing(models.Model):
+    """A period in which anyone may send a submission on a plan (offentlig ettersyn)."""
+
+    title = models.CharField(_("title"), max_length=255)
+    case_number = models.CharField(
+        _("case number"),
+        max_length=32,
+        help_text=_("The case number (saksnummer) in the archive, e.g. 2024/1234."),
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("What the hearing is about, in plain language.")
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(
+        _("deadline"),
+        help_text=_("Submissions sent after this time are kept and marked late."),
+    )
+    is_plan_hearing = models.BooleanField(
+        _("plan hearing under the Planning and Building Act"),
+        default=True,
+        help_text=_("Plan proposals must be on hearing for at least six weeks."),
+    )
+    identity_level = models.CharField(
+        _("identity required"),
+        max_length=16,
+        choices=IdentityLevel.choices,
+        default=IdentityLevel.SUBSTANTIAL,
+    )
+    comments_allowed = models.BooleanField(_("open debate (comments)"), default=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("A draft hearing is only visible to staff.")
+    )
+    responses_published_at = models.DateTimeField(_("responses published"), null=True, blank=True)
+    discussion = models.OneToOneField(
+        Discussion, on_delete=models.PROTECT, related_name="hearing", editable=False
+    )
+    area = models.ForeignKey(
+        "geo.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hearings",
+        verbose_name=_("area"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["-closes_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="hearing_closes_after_opening"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.case_number})"
+
+    def phase(self, now=None) -> str:
+        now = now or timezone.now()
+        if not self.is_published:
+            return Phase.DRAFT
+        if self.responses_published_at:
+            return Phase.RESPONDED
+        if now < self.opens_at:
+            return Phase.UPCOMING
+        if now <= self.closes_at:
+            return Phase.OPEN
+        return Phase.CLOSED
+
+    def get_phase_display(self) -> str:
+        return Phase(self.phase()).label
+
+    def days_left(self, now=None) -> int:
+        now = timezone.localtime(now or timezone.now())
+        closes = timezone.localtime(self.closes_at)
+        return max((closes.date() - now.date()).days, 0)
+
+
+class ThemeTag(TaggedItemBase):
+    """A planner's theme on a submission (merknadsbehandling), e.g. 'traffic', 'school'."""
+
+    content_object = models.ForeignKey("hearings.Submission", on_delete=models.CASCADE)
+
+
+class CampaignGroup(models.Model):
+    """Identical or near-identical letters, answered once and counted as many."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="campaign_groups")
+    label = models.CharField(_("label"), max_length=200)
+    representative = models.ForeignKey(
+        "hearings.Submission", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    response = models.TextField(_("the municipality's response"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign group")
+        verbose_name_plural = _("campaign groups")
+
+    def __str__(self):
+        return self.label
+
+
+class Submission(Contribution):
+    """A formal, identified statement to a hearing (høringsuttalelse). A public document."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, related_name="submissions")
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    name_withheld_requested = models.BooleanField(
+        _("asks to have the name withheld"), default=False
+    )
+    name_withheld = models.BooleanField(
+        _("name withheld"),
+        default=False,
+        help_text=_("Decided by the planner when the sender asks for it."),
+    )
+    themes = TaggableManager(through=ThemeTag, blank=True, verbose_name=_("themes"))
+    summary = models.TextField(_("summary"), blank=True)
+    response = models.TextField(_("the municipality's response"), blank=True)
+    campaign_group = models.ForeignKey(
+        CampaignGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("campaign group"),
+    )
+    text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["hearing", "is_late"])]
+
+    def __str__(self):
+        return f"{self.reference} – {self.author_name}"
+
+    @property
+    def public_name(self) -> str:
+        if self.name_withheld:
+            return str(_("Name withheld"))
+        return self.author_name
+
+
+def attachment_path(instance, filename):
+    return f"submissions/{instance.submission.hearing_id}/{instance.submission_id}/{filename}"
+
+
+class Attachment(models.Model):
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="attachments", null=True
+    )
+    # Uploaded at preview time, before the submission exists.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name

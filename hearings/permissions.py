@@ -1,0 +1,55 @@
+"""Who may do what with a hearing, as named predicates."""
+
+from django.http import Http404
+
+from hearings.models import Hearing, Phase
+from participation.accounts.permissions import is_moderator, is_planner
+from participation.contributions.operations import ContributionError
+
+
+def can_view_hearing(user, hearing: Hearing) -> bool:
+    return hearing.is_published or is_planner(user)
+
+
+def can_submit(user, hearing: Hearing) -> bool:
+    from hearings.operations import check_can_submit
+
+    try:
+        check_can_submit(user, hearing)
+    except ContributionError:
+        return False
+    return True
+
+
+def can_comment(user, hearing: Hearing) -> bool:
+    from hearings.operations import check_can_comment
+
+    try:
+        check_can_comment(user, hearing)
+    except ContributionError:
+        return False
+    return True
+
+
+def can_review(user, hearing: Hearing) -> bool:
+    """Tag, summarise and answer submissions (merknadsbehandling)."""
+    return is_planner(user) and hearing.phase() != Phase.DRAFT
+
+
+def can_publish_responses(user, hearing: Hearing) -> bool:
+    return is_planner(user) and hearing.phase() == Phase.CLOSED
+
+
+def can_see_original(user, contribution) -> bool:
+    """The text as written, before redaction: its author and staff who handle it."""
+    if not user.is_authenticated:
+        return False
+    return contribution.author_id == user.pk or is_planner(user) or is_moderator(user)
+
+
+def get_hearing_for_user(user, pk) -> Hearing:
+    """A hearing the user may see; anything else is a 404, so drafts do not leak."""
+    hearing = Hearing.objects.select_related("discussion").filter(pk=pk).first()
+    if hearing is None or not can_view_hearing(user, hearing):
+        raise Http404
+    return hearing

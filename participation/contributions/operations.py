@@ -1,0 +1,98 @@
+"""What every kind of contribution shares: the public rendering, the initial state, the events."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participation.contributions.models import Contribution, Discussion, ModerationMode
+from participation.live.events import emit
+from participation.text.redact import redact_personal_data
+from participation.text.render import sanitize
+
+MAX_BODY_CHARS = 100_000
+
+
+class ContributionError(Exception):
+    """A rule stopped the action; `message` is for the person, in their language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def check_body(body: str, *, min_chars: int = 1, max_chars: int = MAX_BODY_CHARS) -> str:
+    text = (body or "").strip()
+    if len(text) < min_chars:
+        raise ContributionError(_("Write something before you send."))
+    if len(text) > max_chars:
+        raise ContributionError(
+            _("The text is too long: %(count)s characters, the limit is %(limit)s.")
+            % {"count": len(text), "limit": max_chars}
+        )
+    return body
+
+
+def public_rendering(body: str) -> tuple[str, dict]:
+    """The sanitised, linkified, redacted HTML the public sees, and what was redacted."""
+    result = redact_personal_data(body)
+    return sanitize(result.text), {str(kind): n for kind, n in result.counts.items()}
+
+
+def initial_state(discussion: Discussion) -> str:
+    if discussion.moderation == ModerationMode.PRE:
+        return Contribution.State.PENDING
+    return Contribution.State.PUBLISHED
+
+
+def contribution_fields(*, author, discussion, body, organisation=None, idempotency_key=""):
+    """The Contribution columns for a new post by `author` (a verified or local user)."""
+    html, redactions = public_rendering(body)
+    state = initial_state(discussion)
+    return {
+        "discussion": discussion,
+        "author": author,
+        "author_name": author.display_name,
+        "author_assurance": author.assurance_level,
+        "organisation": organisation,
+        "organisation_name": organisation.name if organisation else "",
+        "body": body,
+        "public_html": html,
+        "redactions": redactions,
+        "state": state,
+        "published_at": timezone.now() if state == Contribution.State.PUBLISHED else None,
+        "idempotency_key": idempotency_key[:64],
+    }
+
+
+def public_event_payload(contribution: Contribution) -> dict:
+    """What a reader of the discussion may see of a published contribution; no originals."""
+    return {
+        "contribution_id": contribution.pk,
+        "kind": contribution.kind,
+        "author_name": getattr(contribution, "public_name", contribution.author_name),
+        "organisation_name": contribution.organisation_name,
+        "html": contribution.public_html,
+        "published_at": contribution.published_at.isoformat()
+        if contribution.published_at
+        else None,
+        "parent_id": getattr(contribution, "parent_id", None),
+    }
+
+
+def announce_new(contribution: Contribution) -> None:
+    """Tell moderators about every new post, and readers about a published one."""
+    emit(
+        "moderation",
+        "contribution.created",
+        {
+            "contribution_id": contribution.pk,
+            "kind": contribution.kind,
+            "state": contribution.state,
+            "discussion_id": contribution.discussion_id,
+        },
+    )
+    if contribution.state == Contribution.State.PUBLISHED:
+        emit(
+            contribution.discussion.stream,
+            "contribution.published",
+            public_event_payload(contribution),
+        )
