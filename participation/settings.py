@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.eid_settings import socialaccount_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -275,33 +277,15 @@ IDPORTEN_CLIENT_ID = env.str("IDPORTEN_CLIENT_ID", default="")
 IDPORTEN_CLIENT_SECRET = env.str("IDPORTEN_CLIENT_SECRET", default="")
 # What a login must reach at least; a hearing may require more.
 IDPORTEN_ACR_VALUES = env.str("IDPORTEN_ACR_VALUES", default="idporten-loa-substantial")
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": (
-            [
-                {
-                    "provider_id": "idporten",
-                    "name": "ID-porten",
-                    "client_id": IDPORTEN_CLIENT_ID,
-                    "secret": IDPORTEN_CLIENT_SECRET,
-                    "settings": {
-                        "server_url": IDPORTEN_SERVER_URL,
-                        "oauth_pkce_enabled": True,
-                        "fetch_userinfo": True,
-                        "token_auth_method": env.str(
-                            "IDPORTEN_TOKEN_AUTH_METHOD", default="client_secret_post"
-                        ),
-                        "scope": ["openid", "profile"],
-                        "auth_params": {"acr_values": IDPORTEN_ACR_VALUES},
-                    },
-                }
-            ]
-            if IDPORTEN_SERVER_URL
-            else []
-        ),
-    }
-}
+IDPORTEN_TOKEN_AUTH_METHOD = env.str("IDPORTEN_TOKEN_AUTH_METHOD", default="client_secret_post")
+# Built by a helper the tests share, so a test can point the login at a mock provider.
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
+    server_url=IDPORTEN_SERVER_URL,
+    client_id=IDPORTEN_CLIENT_ID,
+    secret=IDPORTEN_CLIENT_SECRET,
+    acr_values=IDPORTEN_ACR_VALUES,
+    token_auth_method=IDPORTEN_TOKEN_AUTH_METHOD,
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # Language: bokmål default (no URL prefix), nynorsk and English under /nn/ and /en/.

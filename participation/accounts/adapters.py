@@ -1,12 +1,150 @@
 """allauth adapters: local e-mail accounts and the ID-porten login."""
 
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthError, AuthProcess
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from requests import RequestException
+
+from participation.accounts import operations
+from participation.accounts.eid import (
+    EidLoginRefused,
+    IDPortenProvider,
+    RefusalReason,
+    is_idporten,
+    minimum_level,
+)
+from participation.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def populate_username(self, request, user):
+        # The username column only serves Django's admin; allauth logs in by e-mail.
+        if user.username:
+            return
+        email = (user.email or "").lower()
+        if email and not User.objects.filter(username=email).exists():
+            user.username = email
+        else:
+            user.username = f"user-{uuid.uuid4().hex}"
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        # Someone who has no name to publish yet (ID-porten sends none, e-mail sign-up asks
+        # for none) declares one first, then goes on to where the login was heading.
+        if operations.needs_name(user) and isinstance(response, HttpResponseRedirect):
+            query = urlencode({"next": response.url})
+            return HttpResponseRedirect(f"{reverse('declare_name')}?{query}")
+        return response
+
+
+# Why an eID login failed -> the HTTP status of the page that says so
+# (templates/socialaccount/authentication_error.html).
+_ERROR_STATUS = {
+    "cancelled": HTTPStatus.OK,
+    "state": HTTPStatus.BAD_REQUEST,
+    "unavailable": HTTPStatus.SERVICE_UNAVAILABLE,
+    "assurance": HTTPStatus.FORBIDDEN,
+    "conflict": HTTPStatus.FORBIDDEN,
+    "identity": HTTPStatus.UNAUTHORIZED,
+    "failed": HTTPStatus.UNAUTHORIZED,
+}
+
+
+def _error_reason(error, exception, extra_context) -> str:
+    if error == AuthError.CANCELLED:
+        return "cancelled"
+    if isinstance(exception, EidLoginRefused):
+        return str(exception.reason)
+    if isinstance(exception, RequestException):
+        return "unavailable"
+    if exception is None and "state" not in extra_context:
+        # allauth found no stashed state for the `state` parameter: tampered, replayed,
+        # expired, or the login was started in another browser.
+        return "state"
+    return "failed"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def get_provider(self, request, provider, client_id=None):
+        found = super().get_provider(request, provider, client_id=client_id)
+        return self._specialise(request, found)
+
+    def list_providers(self, request):
+        return [self._specialise(request, p) for p in super().list_providers(request)]
+
+    @staticmethod
+    def _specialise(request, provider):
+        if is_idporten(provider) and not isinstance(provider, IDPortenProvider):
+            return IDPortenProvider(request, app=provider.app)
+        return provider
+
+    def pre_social_login(self, request, sociallogin):
+        identity = getattr(sociallogin, "eid_identity", None)
+        if identity is None:
+            return
+        # Tokens may carry the identity number; SOCIALACCOUNT_STORE_TOKENS is off, and
+        # dropping it here also keeps it out of a session should allauth serialise the login.
+        sociallogin.token = None
+        required = sociallogin.state.get("required_level") or minimum_level()
+        operations.check_eid_assurance(identity, required)
+        owner = operations.user_for_identity(identity)
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A logged-in (e-mail) account adds its owner's eID.
+            if not request.user.is_authenticated:
+                return  # allauth's connect flow refuses this itself
+            if owner is not None and owner.pk != request.user.pk:
+                raise EidLoginRefused(RefusalReason.CONFLICT)
+            operations.do_record_eid_login(request.user, identity)
+        elif sociallogin.is_existing:
+            if owner is not None and owner.pk != sociallogin.user.pk:
+                raise EidLoginRefused(RefusalReason.CONFLICT)
+            operations.do_record_eid_login(sociallogin.user, identity)
+        elif owner is not None:
+            # Same person, another `sub` (ID-porten's sub is pairwise and may change with
+            # the client): attach this SocialAccount to the account they already have.
+            sociallogin.connect(request, owner)
+            operations.do_record_eid_login(owner, identity)
+        else:
+            # A new account: saved by allauth's auto sign-up right after this.
+            operations.apply_eid_identity(sociallogin.user, identity)
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        extra_context = extra_context or {}
+        reason = _error_reason(error, exception, extra_context)
+        # Never the exception's text or the claims: only what kind of failure it was.
+        logger.warning(
+            "eID login failed: %s (%s)",
+            reason,
+            type(exception).__name__ if exception else error,
+        )
+        state = extra_context.get("state") or {}
+        required = getattr(exception, "required_level", None) or state.get("required_level")
+        context = {
+            "reason": reason,
+            "provider": provider,
+            "next_url": state.get("next", ""),
+            "retry_acr": required if required and required != minimum_level() else "",
+        }
+        raise ImmediateHttpResponse(
+            render(
+                request,
+                "socialaccount/authentication_error.html",
+                context,
+                status=_ERROR_STATUS[reason],
+            )
+        )

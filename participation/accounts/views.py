@@ -1,12 +1,77 @@
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from requests import RequestException
+
+from participation.accounts import operations
+from participation.accounts.eid_settings import IDPORTEN_PROVIDER_ID
+from participation.accounts.forms import DeclareNameForm
+
+
+def _provider_unavailable(request, exc):
+    try:
+        provider = get_social_adapter(request).get_provider(request, IDPORTEN_PROVIDER_ID)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+    return render_authentication_error(request, provider, exception=exc)
+
+
+def eid_login(request):
+    """allauth's OpenID Connect login view, with an unreachable provider shown as a page.
+
+    allauth fetches the provider's discovery document before its own error handling
+    starts, so a provider that is down would otherwise be a server error.
+    """
+    try:
+        return oidc_views.login(request, IDPORTEN_PROVIDER_ID)
+    except RequestException as exc:
+        return _provider_unavailable(request, exc)
+
+
+def eid_callback(request):
+    """allauth's callback view, likewise (it fetches discovery outside its try block)."""
+    try:
+        return oidc_views.callback(request, IDPORTEN_PROVIDER_ID)
+    except RequestException as exc:
+        return _provider_unavailable(request, exc)
+
+
+def _safe_next(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 @login_required
 def declare_name(request):
-    return render(request, "accounts/declare_name.html")
+    user = request.user
+    next_url = _safe_next(request)
+    if not operations.may_declare_name(user):
+        return redirect(next_url or "profile")
+    form = DeclareNameForm(request.POST or None, initial={"name": user.name})
+    if request.method == "POST" and form.is_valid():
+        operations.do_declare_name(user, form.cleaned_data["name"])
+        return redirect(next_url or "profile")
+    return render(request, "accounts/declare_name.html", {"form": form, "next_url": next_url})
 
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html")
+    user = request.user
+    context = {
+        "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "memberships": user.memberships.select_related("organisation").order_by(
+            "organisation__name"
+        ),
+        "may_declare_name": operations.may_declare_name(user),
+    }
+    return render(request, "accounts/profile.html", context)
