@@ -160,6 +160,8 @@ class Submission(Contribution):
         verbose_name=_("campaign group"),
     )
     text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Set in the same transaction that decides to send, so a retried task mails once.
+    response_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("submission")
@@ -202,3 +204,53 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.hearing_id}/{filename}"
+
+
+class Export(models.Model):
+    """A file made in the background for the political case or the archive; planners only."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Spreadsheet (XLSX)")
+        CSV = "csv", _("CSV")
+        PDF = "pdf", _("PDF")
+        ZIP = "zip", _("Archive package (ZIP for Noark 5)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # Not public media: served only through a permission-checked admin view.
+    file = models.FileField(upload_to=export_path, max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.hearing_id} {self.format} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
