@@ -25,6 +25,14 @@ def is_valid_organisation_number(number: str) -> bool:
 
 
 class OrganisationForm(WagtailAdminModelForm):
+    # Longer than the column: staff paste the number as the register prints it, "974 760 673".
+    organisation_number = forms.CharField(
+        label=_("organisation number"),
+        max_length=20,
+        required=False,
+        help_text=_("The nine-digit number in Brønnøysundregistrene, if any."),
+    )
+
     def clean_organisation_number(self):
         number = self.cleaned_data["organisation_number"].replace(" ", "")
         if number and not is_valid_organisation_number(number):
@@ -80,7 +88,12 @@ class MembershipViewSet(SnippetViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Members")
-    list_display = ["user", "organisation", "role"]
+    list_display = [
+        "user",
+        Column("email", label=_("E-mail"), accessor="user.email"),
+        "organisation",
+        "role",
+    ]
     list_filter = ["organisation", "role"]
     search_fields = ["user__email", "user__name", "organisation__name"]
     copy_view_enabled = False
