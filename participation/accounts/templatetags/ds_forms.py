@@ -44,7 +44,8 @@ def ds_field(field, description=""):
         described_by.append(f"{widget_id}-description")
     if field.errors:
         described_by.append(f"{widget_id}-error")
-    attrs = {"class": "ds-input"}
+    # Placeholders repeat the label and vanish while typing; Designsystemet advises against.
+    attrs = {"class": "ds-input", "placeholder": False}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     if field.errors:
