@@ -174,3 +174,47 @@ class PlanPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(plan_page_context(request, self))
         return context
+
+
+class IdeaBankPage(Page):
+    """The idea bank (idébank): residents' ideas as a filtered, paged list."""
+
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("What the idea bank is for, in a sentence.")
+    )
+
+    template = "ideabank/idea_list.html"
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("idea bank")
+
+    def get_context(self, request, *args, **kwargs):
+        from ideabank.views import idea_list_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(idea_list_context(request))
+        return context
+
+
+class NeighbourhoodMapPage(Page):
+    """The neighbourhood map (mitt nabolag): ideas on a map, with the same ideas as a list."""
+
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("What residents find on the map.")
+    )
+
+    template = "ideabank/map.html"
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("neighbourhood map")
+
+    def get_context(self, request, *args, **kwargs):
+        from ideabank.views import map_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(map_page_context(request))
+        return context

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("open311/v2/", include("ideabank.open311_urls")),
 ]
 
 # Every public page carries its language in the URL: bokmål at /, nynorsk at /nn/, English at /en/.
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("participation.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("horinger/", include("hearings.urls")),
+    path("ideer/", include("ideabank.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
