@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from participation.accounts import signal_handlers
+        from participation.accounts import checks, signal_handlers  # noqa: F401 (checks register)
 
         # Roles must exist in every database, the test database included.
         post_migrate.connect(

@@ -13,8 +13,17 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             for model in ("organisation", "membership")
             for action in ("add", "change", "delete", "view")
         ],
+        # The idea bank: the topic list, the place search's gazetteer and the areas; ideas are
+        # answered and merged through ideabank's admin views (planner role, not model perms).
+        *[
+            (app, f"{action}_{model}")
+            for app, model in (("ideabank", "topic"), ("ideabank", "place"), ("geo", "area"))
+            for action in ("add", "change", "delete", "view")
+        ],
+        ("ideabank", "view_idea"),
+        ("ideabank", "change_idea"),
     ],
-    "moderator": [("wagtailadmin", "access_admin")],
+    "moderator": [("wagtailadmin", "access_admin"), ("ideabank", "view_idea")],
     "editor": [
         ("wagtailadmin", "access_admin"),
         ("wagtailimages", "add_image"),

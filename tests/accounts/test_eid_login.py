@@ -404,3 +404,16 @@ def test_no_clear_identity_number_is_kept_in_the_database_the_session_or_the_log
         assert pid not in json.dumps(session_after_login, default=str)
         assert pid not in json.dumps(dict(eid.client.session), default=str)
         assert pid not in logs
+
+
+def test_a_login_link_followed_by_get_asks_to_continue_and_keeps_the_level(eid, idporten):
+    url = "/en/accounts/oidc/idporten/login/?acr=high&next=/en/hearing/"
+
+    page = eid.client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert "Log in with ID-porten" in page.content.decode()
+    assert logged_in_user(eid.client) is None
+    started = eid.client.post(url)
+
+    assert started.status_code == HTTPStatus.FOUND
+    assert query_of(started.url)["acr_values"] == HIGH

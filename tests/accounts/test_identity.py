@@ -126,3 +126,11 @@ def test_an_unknown_minimum_level_in_settings_is_a_configuration_error(settings)
     settings.IDPORTEN_ACR_VALUES = "idporten-loa-low"
     with pytest.raises(ImproperlyConfigured):
         required_level(None)
+
+
+def test_an_unknown_minimum_level_fails_the_system_check(settings):
+    from participation.accounts.checks import check_idporten_settings
+
+    assert check_idporten_settings() == []
+    settings.IDPORTEN_ACR_VALUES = "idporten-loa-low"
+    assert [e.id for e in check_idporten_settings()] == ["accounts.E001"]
