@@ -41,10 +41,17 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Regenerate the nb/nn/en catalogues after changing strings (needs GNU gettext).
+# Regenerate the nb/nn/en catalogues after changing strings (needs GNU gettext), then
+# translate what is new and run it again to compile. allauth ships no nynorsk: our own
+# translation of its messages (locale/nn/allauth.po, kept by hand) joins the nn catalogue
+# here; makemessages alone would mark those msgids obsolete, as they are not in our sources.
+MESSAGES_IGNORE := --ignore=node_modules --ignore=.venv --ignore=staticfiles --ignore=media \
+	--ignore=tests --ignore=bench --ignore=docs
+NN_PO := locale/nn/LC_MESSAGES/django.po
 messages: install
-	$(PY) manage.py makemessages -l nb -l nn -l en --ignore=node_modules --ignore=.venv
-	$(PY) manage.py compilemessages --ignore=node_modules --ignore=.venv
+	$(PY) manage.py makemessages -l nb -l nn -l en --no-obsolete $(MESSAGES_IGNORE)
+	msgcat --use-first -o $(NN_PO) $(NN_PO) locale/nn/allauth.po
+	$(PY) manage.py compilemessages -l nb -l nn -l en $(MESSAGES_IGNORE)
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -89,6 +89,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 MUNICIPALITY_NAME = env.str("MUNICIPALITY_NAME", default="Demo kommune")
+# Shown in the footer of every page; no made-up address in production.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="" if PRODUCTION else "postmottak@demo.kommune.no")
 
 INSTALLED_APPS = [
     "daphne",

@@ -1,0 +1,276 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against a real ASGI server.
+
+How it fits together, and why:
+
+- The browser talks to a separate **uvicorn process** serving `participation.asgi`
+  (through `tests/e2e/asgi.py`, which only adds static files from the finders). A real ASGI
+  server speaks WebSocket, so live pages work as in production; pytest-django's
+  `live_server` is a threaded WSGI server in the test process and cannot.
+- That process must see the data a test writes, so:
+  * every test that uses the server (the `site_url` fixture, through `page`) runs with
+    `transactional_db`: what it writes is committed, not hidden in a rolled-back
+    transaction. Afterwards the tables are flushed, and *serialized rollback* restores the
+    rows the migrations made (Wagtail's root page and locale, the role groups), so each test
+    starts from a freshly migrated database;
+  * on SQLite the test database becomes a file in the temp folder, named after this pytest
+    process, whenever such a test is selected (pytest-django's default is in-memory, which
+    another process cannot open; a per-process name keeps side-by-side runs apart). On
+    PostgreSQL the test database (`test_<name>`) is already shared.
+  The server gets `DATABASE_URL` pointing at that test database, `CONN_MAX_AGE=0` (so the
+  PostgreSQL test database can be dropped at the end) and `ENVIRONMENT=test`.
+- These tests run **last**, after pytest-django's own ordering, so the flush never touches
+  another test's data.
+- Playwright lives in a thread of its own (tests/e2e/browser.py): its sync API keeps an
+  event loop marked running in its thread, where Django would refuse the ORM and
+  `async_to_sync` (used by `broadcast()`). The test's thread stays a plain Django thread,
+  so a test may call operations and fixtures such as `demo_site` directly.
+- One browser for the session, a fresh context (cookies, storage) per test, locale nb.
+
+Limits to know: the server has its own memory mailbox (`mail.outbox` in the test does not
+see its e-mail) and, without REDIS_URL, its own in-memory channel layer (a group message sent
+from the test process does not reach the browser's socket; drive changes through the browser,
+or run with REDIS_URL as CI does).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.e2e.browser import Remote, start_browser_thread, stop_browser_thread
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SERVER_START_TIMEOUT = 60
+
+
+def _uses_the_server(item: pytest.Item) -> bool:
+    return "site_url" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    # Before `-m` deselects: a test that drives the browser is an e2e test, marked or not.
+    for item in items:
+        if _uses_the_server(item) and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
+    result = yield
+    # After deselection and pytest-django's ordering: browser tests last, in their order.
+    browser_tests = [item for item in items if _uses_the_server(item)]
+    if browser_tests:
+        items[:] = [item for item in items if not _uses_the_server(item)] + browser_tests
+        _share_the_sqlite_test_database()
+    return result
+
+
+def _share_the_sqlite_test_database() -> None:
+    from django.db import connections
+
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        test_settings = settings_dict.setdefault("TEST", {})
+        if settings_dict["ENGINE"].endswith("sqlite3") and not test_settings.get("NAME"):
+            test_settings["NAME"] = str(
+                Path(tempfile.gettempdir()) / f"medvirkning-e2e-{os.getpid()}-{alias}.sqlite3"
+            )
+
+
+def _database_url_for_the_server() -> str:
+    """DATABASE_URL naming the test database this session created."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    # Keep user, host and options of the configured URL; only the database differs.
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    log = log_path.read_text(errors="replace")[-4000:]
+    raise RuntimeError(f"The e2e server did not start at {url}. Its output:\n{log}")
+
+
+@pytest.fixture(scope="session")
+def site_url(django_db_setup, tmp_path_factory):
+    """Base URL of a uvicorn process serving the project against this session's test DB."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "DJANGO_SETTINGS_MODULE": "participation.settings",
+        "DATABASE_URL": _database_url_for_the_server(),
+        "CONN_MAX_AGE": "0",
+        "SITE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = tmp_path_factory.mktemp("e2e-server") / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "tests.e2e.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_serving(url, process, log_path)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session (Debian's; Playwright never downloads one).
+
+    It lives in a thread of its own (tests/e2e/browser.py): the fixtures hand out proxies.
+    """
+    from playwright.sync_api import sync_playwright
+
+    thread = start_browser_thread()
+    playwright = thread.call(lambda: sync_playwright().start())
+    try:
+        chromium = thread.call(
+            playwright.chromium.launch, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        try:
+            yield Remote(chromium)
+        finally:
+            thread.call(chromium.close)
+    finally:
+        thread.call(playwright.stop)
+        stop_browser_thread()
+
+
+@pytest.fixture
+def page(browser, site_url, transactional_db, django_db_serialized_rollback):
+    """A fresh browser tab (own cookies) in Norwegian bokmål; `page.goto("/")` is the site."""
+    context = browser.new_context(
+        base_url=site_url, locale="nb-NO", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+class Violations(list):
+    """axe-core violations; `str()` lists each rule, why it matters and the failing nodes."""
+
+    def __str__(self) -> str:
+        if not self:
+            return "no accessibility violations"
+        lines = [f"{len(self)} accessibility violation(s) (axe-core, WCAG 2.0/2.1 A+AA):"]
+        for violation in self:
+            lines.append(
+                f"- {violation['id']} [{violation['impact']}]: {violation['help']}"
+                f" ({violation['helpUrl']})"
+            )
+            for node in violation["nodes"]:
+                lines.append(f"    at {' '.join(node['target'])}: {node['html'][:200]}")
+                if node["summary"]:
+                    lines.extend(f"      {line}" for line in node["summary"].splitlines())
+        return "\n".join(lines)
+
+
+_AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.map(String), html: n.html,
+                                summary: n.failureSummary || ""})),
+  }));
+}"""
+
+
+def run_axe(page) -> Violations:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return Violations(page.evaluate(_AXE_RUN, AXE_TAGS))
+
+
+@pytest.fixture
+def axe():
+    """`violations = axe(page); assert not violations, violations` – WCAG 2.0/2.1 A and AA."""
+    return run_axe
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the login form, as a person would; fails with the page's message."""
+    page.goto("/accounts/login/")
+    page.locator('input[name="login"]').fill(email)
+    password_field = page.locator('input[name="password"]')
+    password_field.fill(password)
+    password_field.press("Enter")
+    page.wait_for_load_state()
+    if page.locator('form[action*="/accounts/logout/"]').count() == 0:
+        raise AssertionError(
+            f"Logging in as {email} failed at {page.url}:\n{page.locator('main').inner_text()}"
+        )
+
+
+@pytest.fixture
+def login():
+    """`login(page, email, password)`: log in with an e-mail account through the form."""
+    return log_in
