@@ -1,8 +1,9 @@
 """Background work for hearings; runs on the task worker (immediately in tests)."""
 
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from hearings.models import Submission
@@ -30,5 +31,31 @@ def send_submission_receipt(submission_id: int) -> None:
 
 @task()
 def send_response_published(submission_id: int) -> None:
-    submission = Submission.objects.select_related("hearing", "author").get(pk=submission_id)
-    _send(submission.author, "hearings/email/response", {"submission": submission})
+    # Claimed by a conditional UPDATE in the same transaction as the send: a retried or
+    # duplicated task finds it claimed and mails no one; a failed send rolls the claim back.
+    with transaction.atomic():
+        claimed = Submission.objects.filter(
+            pk=submission_id,
+            response_notified_at__isnull=True,
+            hearing__responses_published_at__isnull=False,
+        ).update(response_notified_at=timezone.now())
+        if not claimed:
+            return
+        submission = Submission.objects.select_related("hearing", "author").get(pk=submission_id)
+        if submission.response:
+            _send(submission.author, "hearings/email/response", {"submission": submission})
+
+
+@task()
+def detect_campaigns(hearing_id: int) -> int:
+    """Suggest groups of identical or near-identical letters for the planner to confirm."""
+    from hearings.campaigns import do_suggest_campaigns
+
+    return do_suggest_campaigns(hearing_id)
+
+
+@task()
+def run_export(export_id: int) -> None:
+    from hearings.exports import run_export as run
+
+    run(export_id)
