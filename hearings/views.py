@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from hearings import operations
 from hearings.forms import CommentForm, SubmissionForm
-from hearings.models import Attachment, Phase, Submission
+from hearings.models import Attachment, Hearing, Phase, Submission
 from hearings.permissions import (
     can_comment,
     can_see_original,
@@ -53,7 +53,11 @@ def comment_page(hearing, page_number):
 
 
 def plan_page_context(request, plan_page) -> dict:
-    hearing = plan_page.hearing
+    hearing = (
+        Hearing.objects.select_related("discussion").filter(pk=plan_page.hearing_id).first()
+        if plan_page.hearing_id
+        else None
+    )
     if hearing is None or not (hearing.is_published or request.user.is_staff):
         return {"hearing": None}
     phase = hearing.phase()
@@ -116,7 +120,7 @@ def submit(request, pk):
         tokens = form.tokens()
         for upload in data["attachments"]:
             tokens.append(operations_store_upload(request.user, upload).token)
-    except operations.LoginRequired as error:
+    except (operations.LoginRequired, operations.IdentityTooWeak) as error:
         return _keep_and_login(request, hearing, form, error)
     except ContributionError as error:
         form.add_error(None, error.message)

@@ -1,0 +1,95 @@
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.models import HomePage, PlanPage
+from hearings.operations import do_comment, do_submit
+
+
+@pytest.fixture
+def plan_page(demo_site, make_hearing):
+    def make(hearing):
+        home = HomePage.objects.first()
+        page = PlanPage(
+            title=f"Plan {hearing.pk}",
+            slug=f"plan-{hearing.pk}",
+            case_number=hearing.case_number,
+            intro="Kort om planen.",
+            hearing=hearing,
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    return make
+
+
+def fill(hearing, users, n):
+    for i in range(n):
+        author = users[i % len(users)]
+        do_submit(author, hearing, f"Uttalelse nummer {i}", idempotency_key=f"{hearing.pk}-s{i}")
+        comment, _ = do_comment(
+            author, hearing, f"Kommentar {i}", idempotency_key=f"{hearing.pk}-c{i}"
+        )
+        do_comment(
+            author, hearing, f"Svar {i}", parent=comment, idempotency_key=f"{hearing.pk}-r{i}"
+        )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(queries), response
+
+
+def test_a_hearing_page_with_many_posts_runs_the_same_queries_as_one_with_few(
+    client, make_hearing, make_user, plan_page
+):
+    users = [make_user() for _ in range(5)]
+    small, large = make_hearing(), make_hearing()
+    fill(small, users, 3)
+    fill(large, users, 60)
+    small_page, large_page = plan_page(small), plan_page(large)
+    client.get(small_page.url)  # warm Wagtail's site cache
+    few, _ = count_queries(client, small_page.url)
+    many, response = count_queries(client, large_page.url)
+    assert few == many
+    html = response.content.decode()
+    # Lists are paged: the page shows the first 20 of 60 submissions and links onwards.
+    assert html.count('class="submission ds-card"') == 20
+    assert 'rel="next"' in html
+
+
+def test_the_hearing_page_query_count_is_pinned(
+    client, make_hearing, make_user, plan_page, django_assert_num_queries
+):
+    hearing = make_hearing()
+    fill(hearing, [make_user()], 5)
+    page = plan_page(hearing)
+    client.get(page.url)
+    # Site, locale, page routing (5), view restrictions, hearing, 2 counts, 4 lists, footer.
+    with django_assert_num_queries(14):
+        client.get(page.url)
+
+
+def test_the_plan_page_shows_deadline_days_left_case_number_and_documents(
+    client, make_hearing, plan_page
+):
+    hearing = make_hearing(case_number="2026/4242")
+    html = client.get(plan_page(hearing).url).content.decode()
+    assert "2026/4242" in html
+    assert "dager igjen" in html or "days left" in html
+    assert 'href="/horinger/%d/send/"' % hearing.pk in html
+
+
+def test_threaded_replies_are_shown_under_their_comment(client, make_hearing, make_user, plan_page):
+    hearing = make_hearing()
+    author = make_user(name="Ola Svarer")
+    first, _ = do_comment(author, hearing, "Hovedinnlegg")
+    do_comment(author, hearing, "Et svar", parent=first)
+    html = client.get(plan_page(hearing).url).content.decode()
+    assert html.index("Hovedinnlegg") < html.index("Et svar")
+    assert "comments--replies" in html
