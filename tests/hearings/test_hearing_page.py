@@ -82,7 +82,7 @@ def test_the_plan_page_shows_deadline_days_left_case_number_and_documents(
     html = client.get(plan_page(hearing).url).content.decode()
     assert "2026/4242" in html
     assert "dager igjen" in html or "days left" in html
-    assert 'href="/horinger/%d/send/"' % hearing.pk in html
+    assert f'href="/horinger/{hearing.pk}/send/"' in html
 
 
 def test_threaded_replies_are_shown_under_their_comment(client, make_hearing, make_user, plan_page):
