@@ -2,8 +2,8 @@
 
 These run on whichever channel layer settings choose: in memory by default, Redis when
 REDIS_URL is set (as in CI). Each test is one coroutine run with `async_to_sync`: the
-consumers' database work (`database_sync_to_async`) then runs on the test's own thread,
-and no async pytest plugin is needed.
+consumers' database work (`database_sync_to_async`) then runs on the test's own thread and
+its database connection, and no async pytest plugin is needed.
 """
 
 import uuid
@@ -14,14 +14,23 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels.testing import HttpCommunicator, WebsocketCommunicator
 from django.conf import settings
+from django.db import transaction
 
 from participation.asgi import application
+from participation.live.events import emit
 
 ALLOWED_ORIGIN = b"http://localhost"
 
-# The consumers close and reopen database connections around each query, which would end
-# the test's transaction: these tests commit for real and the database is flushed after.
-pytestmark = pytest.mark.django_db(transaction=True)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction(monkeypatch):
+    """Channels closes stale database connections around each query, as Django does around a
+    request; inside a test that would end the test's transaction. Django's test client turns
+    the same clean-up off for requests."""
+    monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +132,56 @@ def test_an_event_sent_to_a_stream_reaches_the_subscribed_socket_and_no_other():
         assert await bystander.receive_nothing(timeout=0.2)
         await subscribed.disconnect()
         await bystander.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_that_comes_back_is_replayed_what_it_missed_on_that_stream_only():
+    with transaction.atomic():
+        seen = emit("public-announcements", "announcement", {"text": "Sett før"})
+    with transaction.atomic():
+        emit("public-announcements", "announcement", {"text": "Gikk glipp av denne"})
+        emit("discussion-1", "comment", {"text": "En annen strøm"})
+        emit("public-announcements", "announcement", {"text": "Og denne"})
+
+    async def scenario():
+        ws = socket()
+        await ws.connect()
+        await ws.send_json_to(
+            {"type": "subscribe", "stream": "public-announcements", "last_id": seen.id}
+        )
+        assert (await ws.receive_json_from())["type"] == "subscribed"
+        replayed = [await ws.receive_json_from(), await ws.receive_json_from()]
+        assert [e["text"] for e in replayed] == ["Gikk glipp av denne", "Og denne"]
+        assert replayed[0]["id"] < replayed[1]["id"]
+        assert await ws.receive_nothing(timeout=0.2)
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_a_malformed_frame_is_answered_and_the_socket_stays_open():
+    async def scenario():
+        ws = socket()
+        await ws.connect()
+        for frame in ("not json", "[1, 2]", '"subscribe"'):
+            await ws.send_to(text_data=frame)
+            assert await ws.receive_json_from() == {"type": "error", "reason": "malformed"}
+        await ws.send_json_to({"type": "ping"})
+        assert await ws.receive_json_from() == {"type": "pong"}
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_a_stream_name_no_channel_layer_accepts_is_denied():
+    async def scenario():
+        ws = socket()
+        await ws.connect()
+        for name in ("public-announcements!", "public-" + "a" * 120, ""):
+            await ws.send_json_to({"type": "subscribe", "stream": name})
+            assert await ws.receive_json_from() == {"type": "denied", "stream": name}
+        await ws.disconnect()
 
     run(scenario)
 
