@@ -10,6 +10,7 @@ them instead of adding copies.
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,7 +52,7 @@ def line_of_point(text: str, span: tuple[int, int], x: float, y: float) -> int |
     lines = text.splitlines()
     for number in range(span[0], span[1] + 1):
         values = [float(v) for v in _NUMBER.findall(lines[number - 1])]
-        for a, b in zip(values, values[1:], strict=False):
+        for a, b in pairwise(values):
             if abs(a - x) < 1e-9 and abs(b - y) < 1e-9:
                 return number
     return None
