@@ -255,7 +255,12 @@ def comment(request, pk):
             pk=parent_id, discussion=hearing.discussion, state=PUBLISHED
         ).first()
     if request.method == "GET":
-        form = CommentForm(initial={"parent": parent.pk if parent else None})
+        form = CommentForm(
+            initial={
+                "parent": parent.pk if parent else None,
+                "section": (request.GET.get("seksjon") or "")[:100],
+            }
+        )
         return _render_comment_form(request, hearing, form, parent)
     form = CommentForm(request.POST)
     if not form.is_valid():

@@ -289,3 +289,23 @@ def test_login_with_password_then_submit_end_to_end(client, make_hearing, reside
     client.post(reverse("account_login"), {"login": resident.email, "password": PASSWORD})
     assert post(client, hearing, "send").status_code == HTTPStatus.FOUND
     assert Submission.objects.get().author == resident
+
+
+def test_a_comment_on_a_plan_section_remembers_the_section(client, make_hearing, resident):
+    from participation.contributions.models import Comment
+
+    hearing = make_hearing()
+    client.force_login(resident)
+    url = reverse("hearings:comment", args=[hearing.pk])
+    form = client.get(url + "?seksjon=trafikk").content.decode()
+    assert 'value="trafikk"' in form
+    client.post(url, {"body": "Om trafikken", "section": "trafikk", "idempotency_key": "x"})
+    assert Comment.objects.get().section == "trafikk"
+
+
+def test_a_comment_from_a_logged_out_person_is_kept_through_login(client, make_hearing):
+    hearing = make_hearing()
+    url = reverse("hearings:comment", args=[hearing.pk])
+    response = client.post(url, {"body": "Ikke mist meg", "idempotency_key": "y"})
+    assert reverse("account_login") in response["Location"]
+    assert "Ikke mist meg" in client.get(url).content.decode()
