@@ -57,6 +57,7 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	ENVIRONMENT=production DEBUG=false SECRET_KEY=$$(printf 'x%.0s' $$(seq 60))-ci-only-9f8e7d6c5b4a \
 	  PID_HMAC_KEY=ci-only-pid-key-0123456789abcdef0123 ALLOWED_HOSTS=medvirkning.example \
+	  SITE_URL=https://medvirkning.example \
 	  DATABASE_URL=sqlite:////tmp/check.sqlite3 EMAIL_URL=smtp+tls://ci@mail.example:587 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
