@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.contributions.models import Contribution, Discussion, ModerationMode
 from participation.live.events import emit
-from participation.text.redact import redact_personal_data
-from participation.text.render import sanitize
+from participation.text.render import render_redacted
 
 MAX_BODY_CHARS = 100_000
 
@@ -33,8 +32,8 @@ def check_body(body: str, *, min_chars: int = 1, max_chars: int = MAX_BODY_CHARS
 
 def public_rendering(body: str) -> tuple[str, dict]:
     """The sanitised, linkified, redacted HTML the public sees, and what was redacted."""
-    result = redact_personal_data(body)
-    return sanitize(result.text), {str(kind): n for kind, n in result.counts.items()}
+    html, result = render_redacted(body)
+    return str(html), {str(kind): n for kind, n in result.counts.items()}
 
 
 def initial_state(discussion: Discussion) -> str:
