@@ -22,6 +22,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ],
         ("ideabank", "view_idea"),
         ("ideabank", "change_idea"),
+        # Planners open hearings and edit their settings; deleting one would lose a case record.
+        *[("hearings", f"{action}_hearing") for action in ("add", "change", "view")],
     ],
     "moderator": [("wagtailadmin", "access_admin"), ("ideabank", "view_idea")],
     "editor": [
