@@ -226,6 +226,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Moderation: how long a moderator's claim on a post lasts before anyone may take it, and how
+# many residents' reports hide a published post until a moderator has looked at it.
+MODERATION_CLAIM_SECONDS = 10 * 60
+MODERATION_REPORT_THRESHOLD = 3
+
 TASKS = {
     "default": {
         "BACKEND": env.str(

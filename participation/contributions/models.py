@@ -15,6 +15,29 @@ class ModerationMode(models.TextChoices):
     POST = "post", _("Post-moderation: public at once, reviewed afterwards")
 
 
+class RejectionReason(models.TextChoices):
+    """Why a moderator rejected a post; the author sees the label and the moderator's note."""
+
+    OFF_TOPIC = "off_topic", _("Not about the subject of the discussion")
+    OFFENSIVE = "offensive", _("Offensive, harassing or discriminating language")
+    PERSONAL_DATA = "personal_data", _("Contains personal information about others")
+    SPAM = "spam", _("Advertising or spam")
+    DUPLICATE = "duplicate", _("Posted more than once")
+    ILLEGAL = "illegal", _("Illegal content")
+    OTHER = "other", _("Other reason")
+
+
+class ReportReason(models.TextChoices):
+    """Why a resident reports a published post."""
+
+    OFFENSIVE = "offensive", _("Offensive or harassing")
+    PERSONAL_DATA = "personal_data", _("Reveals personal information")
+    SPAM = "spam", _("Advertising or spam")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    ILLEGAL = "illegal", _("Illegal content")
+    OTHER = "other", _("Something else")
+
+
 class Discussion(models.Model):
     """Where contributions are shown and moderated: a hearing, an idea, the idea bank."""
 
@@ -98,6 +121,24 @@ class Contribution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     report_count = models.PositiveIntegerField(default=0)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_code = models.CharField(
+        _("reason for rejection"), max_length=32, choices=RejectionReason.choices, blank=True
+    )
+    # The moderator's edited text (edit-redact); public_html is made from it when set, while
+    # `body` stays as written.
+    moderated_body = models.TextField(_("text as edited by a moderator"), blank=True)
+    # A claim is a lease: the moderator holds the item until `claimed_until`, then anyone may.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # Null while a moderator still has to look at it (new, published unreviewed, or reported).
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("contribution")
@@ -145,7 +186,7 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
     )
-    reason = models.CharField(_("reason"), max_length=32)
+    reason = models.CharField(_("reason"), max_length=32, choices=ReportReason.choices)
     text = models.TextField(_("details"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@
 
 Messages from the client:
   {"type": "subscribe", "stream": "discussion-12", "last_id": 340}   last_id is optional
+  ("last_event_id" is accepted as another name for it)
   {"type": "ping"}
 Messages to the client: {"type": "subscribed" | "denied", "stream": ...}, {"type": "pong"},
 {"type": "error", "reason": "malformed"}, and the events of the streams it subscribed to
@@ -15,6 +16,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from participation.live.events import events_since
 from participation.live.streams import authorise_stream, is_valid_stream_name
+
+REPLAY_PAGE = 500
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -39,7 +42,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "subscribe":
-            await self.subscribe(str(content.get("stream", "")), content.get("last_id"))
+            last_id = content.get("last_id", content.get("last_event_id"))
+            await self.subscribe(str(content.get("stream", "")), last_id)
         elif content.get("type") == "ping":
             await self.send_json({"type": "pong"})
 
@@ -54,8 +58,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(stream, self.channel_name)
         await self.send_json({"type": "subscribed", "stream": stream})
         if isinstance(last_id, int) and not isinstance(last_id, bool) and last_id >= 0:
-            for event in await database_sync_to_async(events_since)(stream, last_id):
-                await self.send_json(event)
+            # Page through the log: a client far behind gets everything, not just one page.
+            while True:
+                missed = await database_sync_to_async(events_since)(stream, last_id, REPLAY_PAGE)
+                for event in missed:
+                    await self.send_json(event)
+                if len(missed) < REPLAY_PAGE:
+                    break
+                last_id = missed[-1]["id"]
 
     async def live_event(self, message):
         await self.send_json(message["event"])

@@ -1,0 +1,28 @@
+"""Who may moderate, report and read a discussion, as named predicates."""
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from participation.accounts.permissions import is_moderator
+from participation.contributions.models import Discussion
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)
+
+
+def can_view_discussion(user, discussion: Discussion) -> bool:
+    """Whether `user` may read the published posts of a discussion: the same rule as the page
+    that shows it (a hearing must be published unless the reader is staff; an idea must be
+    visible to the reader; the idea bank and initiatives are public)."""
+    try:
+        if discussion.kind == Discussion.Kind.HEARING:
+            hearing = discussion.hearing
+            return hearing.is_published or bool(user.is_authenticated and user.is_staff)
+        if discussion.kind == Discussion.Kind.IDEA:
+            from ideabank.permissions import can_see_idea
+
+            return can_see_idea(user, discussion.idea)
+    except ObjectDoesNotExist:
+        # A discussion whose owner is gone (or not made yet) has nothing to show.
+        return False
+    return True
