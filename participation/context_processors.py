@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 
 def site(request):
@@ -44,7 +44,9 @@ def accessibility_statement(request) -> dict | None:
         url = page.get_url(request)
         if url:
             # A page not yet translated is still served under the reader's language prefix.
-            statement = {"title": page.title, "url": translate_url(url, language)}
+            with override(page.locale.language_code):
+                url = translate_url(url, language)
+            statement = {"title": page.title, "url": url}
     request._accessibility_statement = statement
     return statement
 
