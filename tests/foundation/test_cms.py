@@ -264,7 +264,7 @@ def test_a_member_must_have_an_account_before_being_added(planner, client):
     )
 
     assert response.status_code == HTTPStatus.OK
-    assert "No account has this e-mail address" in response.content.decode()
+    assert response.context["form"].errors["user"]
     assert not organisation.memberships.exists()
 
 
@@ -280,6 +280,7 @@ def test_a_person_is_added_to_an_organisation_only_once(planner, make_user, clie
     )
 
     assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].non_field_errors()
     assert organisation.memberships.get().role == Membership.Role.MEMBER
 
 
@@ -289,6 +290,7 @@ def test_an_invalid_organisation_number_is_refused(planner, client):
         snippet_url("organisation", "add"), {"name": "Feil AS", "organisation_number": "123456789"}
     )
     assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["organisation_number"]
     assert not Organisation.objects.filter(name="Feil AS").exists()
 
 
