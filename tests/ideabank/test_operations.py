@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import override_settings
@@ -94,7 +93,7 @@ def test_identity_number_and_phone_are_redacted_from_what_is_published_but_kept(
 
 
 def test_hostile_text_is_stored_as_written_and_published_inert(resident):
-    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)> \u202eexe.png ' + "ø" * 50
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)> \u202eexe.png " + "ø" * 50
     idea, _ = operations.do_post_idea(resident, title="<b>Bold</b> idea", body=hostile)
     assert idea.body == hostile
     assert "<script>" not in idea.public_html

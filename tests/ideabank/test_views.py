@@ -39,8 +39,10 @@ def test_unknown_filter_values_are_ignored_not_an_error(client, make_idea):
 
 
 def test_list_sorts_by_newest_most_supported_and_most_discussed(client, make_idea, make_user):
-    old, popular, debated = make_idea(title="Old"), make_idea(title="Popular"), make_idea(
-        title="Debated"
+    old, popular, debated = (
+        make_idea(title="Old"),
+        make_idea(title="Popular"),
+        make_idea(title="Debated"),
     )
     for _ in range(2):
         operations.do_support(make_user(), popular)
@@ -63,9 +65,7 @@ def test_list_is_paged_and_pages_keep_the_filters(client, make_idea, topics):
     assert "Traffic idea" not in titles(second)
 
 
-def test_list_runs_the_same_queries_for_five_ideas_as_for_twenty(
-    client, make_idea, topics, areas
-):
+def test_list_runs_the_same_queries_for_five_ideas_as_for_twenty(client, make_idea, topics, areas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -28,8 +28,8 @@ _LOCATION = re.compile(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]")
 
 
 def feature_spans(text: str, count: int) -> list[tuple[int, int]]:
-    """(first line, last line) of each feature in the file, found by decoding the features
-    array element by element; empty when the layout cannot be followed."""
+    """(start, end) character offsets of each feature in the file, found by decoding the
+    features array element by element; empty when the layout cannot be followed."""
     match = _FEATURES_KEY.search(text)
     if not match:
         return []
@@ -42,19 +42,21 @@ def feature_spans(text: str, count: int) -> list[tuple[int, int]]:
             _value, end = decoder.raw_decode(text, index)
         except ValueError:
             return []
-        spans.append((text.count("\n", 0, index) + 1, text.count("\n", 0, end) + 1))
+        spans.append((index, end))
         index = end
     return spans
 
 
+def line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
 def line_of_point(text: str, span: tuple[int, int], x: float, y: float) -> int | None:
-    """The first line in the span holding the coordinate pair (x, y), if written on one line."""
-    lines = text.splitlines()
-    for number in range(span[0], span[1] + 1):
-        values = [float(v) for v in _NUMBER.findall(lines[number - 1])]
-        for a, b in pairwise(values):
-            if abs(a - x) < 1e-9 and abs(b - y) < 1e-9:
-                return number
+    """The line where the coordinate pair (x, y) is written in the span, if it is there."""
+    numbers = [(float(m.group()), m.start()) for m in _NUMBER.finditer(text, *span)]
+    for (a, start), (b, _end) in pairwise(numbers):
+        if abs(a - x) < 1e-9 and abs(b - y) < 1e-9:
+            return line_at(text, start)
     return None
 
 
@@ -92,13 +94,14 @@ class Command(BaseCommand):
         areas, problems = [], []
         for number, feature in enumerate(features, start=1):
             span = spans[number - 1] if spans else None
-            where = f"feature {number}" + (f" (line {span[0]})" if span else "")
+            line = f" (line {line_at(text, span[0])})" if span else ""
+            where = f"feature {number}{line}"
             properties = (feature or {}).get("properties") or {}
             name = str(properties.get(name_property) or "").strip()
             if not name:
                 problems.append(f"{where}: has no property {name_property!r} with a name")
                 continue
-            where = f"feature {number} “{name}”" + (f" (line {span[0]})" if span else "")
+            where = f"feature {number} “{name}”{line}"
             geometry = feature.get("geometry")
             try:
                 check_area_geometry(geometry)
@@ -134,8 +137,6 @@ class Command(BaseCommand):
         if match:
             line = line_of_point(text, span, float(match.group(1)), float(match.group(2)))
         if line is None:
-            for number in range(span[0], span[1] + 1):
-                if '"coordinates"' in text.splitlines()[number - 1]:
-                    line = number
-                    break
+            found = text.find('"coordinates"', *span)
+            line = line_at(text, found) if found >= 0 else None
         return f" – see line {line}" if line else ""
