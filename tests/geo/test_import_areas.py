@@ -17,7 +17,8 @@ VALID = """{
       "properties": {"bydelsnavn": "Gamle Oslo", "nr": "01"},
       "geometry": {
         "type": "Polygon",
-        "coordinates": [[[10.75, 59.90], [10.80, 59.90], [10.80, 59.92], [10.75, 59.92], [10.75, 59.90]]]
+        "coordinates": [[[10.75, 59.90], [10.80, 59.90], [10.80, 59.92], [10.75, 59.92],
+                         [10.75, 59.90]]]
       }
     },
     {
@@ -25,7 +26,8 @@ VALID = """{
       "properties": {"bydelsnavn": "Grünerløkka", "nr": "02"},
       "geometry": {
         "type": "Polygon",
-        "coordinates": [[[10.75, 59.92], [10.80, 59.92], [10.80, 59.94], [10.75, 59.94], [10.75, 59.92]]]
+        "coordinates": [[[10.75, 59.92], [10.80, 59.92], [10.80, 59.94], [10.75, 59.94],
+                         [10.75, 59.92]]]
       }
     }
   ]
@@ -121,7 +123,7 @@ def test_a_bad_vertex_is_pointed_at_by_its_own_line(tmp_path):
     # json.dumps(indent=1) writes each number on its own line: the x of the first [1, 1].
     assert lines[line - 1].strip() == "1,"
     assert lines[line].strip() == "1"
-    assert line == next(n for n, l in enumerate(lines, 1) if l.strip() == "1,")
+    assert line == next(n for n, text in enumerate(lines, 1) if text.strip() == "1,")
 
 
 def test_broken_json_is_refused_with_its_line(tmp_path):

@@ -39,7 +39,7 @@ def test_unknown_filter_values_are_ignored_not_an_error(client, make_idea):
 
 
 def test_list_sorts_by_newest_most_supported_and_most_discussed(client, make_idea, make_user):
-    old, popular, debated = (
+    _old, popular, debated = (
         make_idea(title="Old"),
         make_idea(title="Popular"),
         make_idea(title="Debated"),
