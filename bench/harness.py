@@ -17,6 +17,9 @@ sys.path.insert(0, str(ROOT))
 def setup_django(name: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
     os.environ.setdefault("ENVIRONMENT", "test")
+    # As in production: background work is queued in the database, not run inline.
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     if "DATABASE_URL" not in os.environ:
         db = Path(tempfile.gettempdir()) / f"medvirkning-bench-{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):

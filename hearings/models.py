@@ -178,8 +178,11 @@ class Submission(Contribution):
         return self.author_name
 
 
-def attachment_path(instance, filename):
-    return f"submissions/{instance.submission.hearing_id}/{instance.submission_id}/{filename}"
+def private_storage():
+    """Attachments may hold what the sender never meant to publish: not under MEDIA_URL."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class Attachment(models.Model):
@@ -191,7 +194,7 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     token = models.CharField(max_length=64, unique=True)
-    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -236,7 +239,9 @@ class Export(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     # Not public media: served only through a permission-checked admin view.
-    file = models.FileField(upload_to=export_path, max_length=255, blank=True)
+    file = models.FileField(
+        upload_to=export_path, max_length=255, blank=True, storage=private_storage
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

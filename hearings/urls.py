@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/kvittering/<int:submission_id>/", views.receipt, name="receipt"),
     path("<int:pk>/uttalelser/<int:submission_id>/", views.submission_detail, name="submission"),
     path("<int:pk>/kommenter/", views.comment, name="comment"),
+    path("<int:pk>/vedlegg/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -6,9 +6,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +23,7 @@ from hearings.permissions import (
 )
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError, public_rendering
+from participation.live.models import Event
 from participation.text.redact import redact_personal_data
 
 SUBMISSIONS_PER_PAGE = 20
@@ -34,10 +36,32 @@ def _draft_key(hearing) -> str:
 
 
 def published_submissions(hearing):
+    return Submission.objects.filter(hearing=hearing, state=PUBLISHED).order_by(
+        "published_at", "pk"
+    )
+
+
+def submission_page(hearing, page_number):
+    """One page of published submissions with their attachment counts: three queries."""
+    page = Paginator(published_submissions(hearing), SUBMISSIONS_PER_PAGE).get_page(page_number)
+    counts = dict(
+        Attachment.objects.filter(submission__in=[s.pk for s in page])
+        .values_list("submission")
+        .annotate(n=Count("id"))
+    )
+    for submission in page:
+        submission.attachment_count = counts.get(submission.pk, 0)
+    return page
+
+
+def posts_version(discussion) -> int:
+    """Changes with every event on the discussion's stream: the key for cached post lists."""
     return (
-        Submission.objects.filter(hearing=hearing, state=PUBLISHED)
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("published_at", "pk")
+        Event.objects.filter(stream=discussion.stream)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
     )
 
 
@@ -61,19 +85,27 @@ def plan_page_context(request, plan_page) -> dict:
     if hearing is None or not (hearing.is_published or request.user.is_staff):
         return {"hearing": None}
     phase = hearing.phase()
-    submissions = Paginator(published_submissions(hearing), SUBMISSIONS_PER_PAGE).get_page(
-        request.GET.get("side")
-    )
+    submissions_number = request.GET.get("side") or "1"
+    comments_number = request.GET.get("kommentarer") or "1"
+    # The lists are built only when the cached fragment in the template is missing.
+    submissions = SimpleLazyObject(lambda: submission_page(hearing, submissions_number))
+    comments = SimpleLazyObject(lambda: comment_page(hearing, comments_number))
     return {
+        "posts_cache_key": [
+            hearing.pk,
+            posts_version(hearing.discussion),
+            phase,
+            submissions_number[:6],
+            comments_number[:6],
+            request.user.is_authenticated,
+        ],
         "hearing": hearing,
         "map_settings": map_settings(),
         "phase": phase,
         "Phase": Phase,
         "days_left": hearing.days_left(),
         "submissions": submissions,
-        "comments": comment_page(hearing, request.GET.get("kommentarer"))
-        if hearing.comments_allowed
-        else None,
+        "comments": comments if hearing.comments_allowed else None,
         "comment_form": CommentForm() if can_comment(request.user, hearing) else None,
         "accepts_submissions": phase in (Phase.OPEN, Phase.CLOSED),
     }
@@ -216,9 +248,7 @@ def receipt(request, pk, submission_id):
 
 def submission_list(request, pk):
     hearing = get_hearing_for_user(request.user, pk)
-    page = Paginator(published_submissions(hearing), SUBMISSIONS_PER_PAGE).get_page(
-        request.GET.get("side")
-    )
+    page = submission_page(hearing, request.GET.get("side"))
     return render(
         request,
         "hearings/submission_list.html",
@@ -242,6 +272,28 @@ def submission_detail(request, pk, submission_id):
             "show_original": can_see_original(request.user, submission),
             "show_response": hearing.phase() == Phase.RESPONDED and submission.response,
         },
+    )
+
+
+def attachment(request, pk, attachment_id):
+    """An attachment, for its sender and case staff only; every staff view is logged."""
+    hearing = get_hearing_for_user(request.user, pk)
+    item = get_object_or_404(
+        Attachment.objects.select_related("submission"),
+        pk=attachment_id,
+        submission__hearing=hearing,
+    )
+    if not can_see_original(request.user, item.submission):
+        raise Http404
+    if item.submission.author_id != request.user.pk:
+        from hearings.review import log_original_viewed
+
+        log_original_viewed(request.user, item.submission, attachment=item)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
     )
 
 

@@ -5,6 +5,7 @@ with a message naming what is missing or malformed.
 """
 
 import warnings
+import tempfile
 from pathlib import Path
 
 import environ
@@ -329,7 +330,13 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Tests write their uploads outside the work tree.
+_FILES_DIR = (
+    Path(tempfile.gettempdir()) / "medvirkning-test-files" if ENVIRONMENT == "test" else BASE_DIR
+)
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=_FILES_DIR / "media")
+# Submission attachments and exports: served only through permission-checked views.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=_FILES_DIR / "private-media")
 # Attachments: 20 MB each (a scanned PDF), checked in the form, not only by the proxy.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -33,3 +33,13 @@ def demo_site(db):
 
     demo.load()
     return demo
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rolled-back tests reuse primary keys, so a cache kept between tests would lie."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

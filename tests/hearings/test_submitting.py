@@ -309,3 +309,34 @@ def test_a_comment_from_a_logged_out_person_is_kept_through_login(client, make_h
     response = client.post(url, {"body": "Ikke mist meg", "idempotency_key": "y"})
     assert reverse("account_login") in response["Location"]
     assert "Ikke mist meg" in client.get(url).content.decode()
+
+
+def test_an_attachment_is_not_public_media_and_only_its_sender_and_staff_can_fetch_it(
+    client, make_hearing, resident, make_user
+):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    hearing = make_hearing()
+    client.force_login(resident)
+    pdf = SimpleUploadedFile("innspill.pdf", b"%PDF-1.4\nhemmelig\n%%EOF", "application/pdf")
+    attach(client, hearing, pdf)
+    stored = Attachment.objects.get()
+    client.post(
+        submit_url(hearing),
+        {
+            "body": "Med vedlegg",
+            "idempotency_key": "a1",
+            "action": "send",
+            "attachment_tokens": stored.token,
+        },
+    )
+    assert str(settings.PRIVATE_MEDIA_ROOT) in stored.file.path
+    assert str(settings.MEDIA_ROOT) not in stored.file.path
+    url = reverse("hearings:attachment", args=[hearing.pk, stored.pk])
+    assert b"hemmelig" in b"".join(client.get(url).streaming_content)
+    client.force_login(make_user())
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    planner = make_user(roles=("planner",))
+    client.force_login(planner)
+    assert client.get(url).status_code == HTTPStatus.OK
