@@ -253,7 +253,7 @@ def test_a_provider_that_goes_down_before_the_callback_gives_a_clear_page(client
         flow = EidLogin(client, provider)
         sub = new_sub()
         provider.add_person(sub, pid=PIDS[0], acr=SUBSTANTIAL)
-        callback = flow.authorize(flow.start(), sub)
+        callback = flow.authorize(flow.start(prefix="/en"), sub)
     finally:
         provider.stop()
 
