@@ -114,6 +114,21 @@ def test_a_missing_page_is_explained_in_nynorsk(db, client):
     assert "Fann ikkje sida" in response.content.decode()
 
 
+def test_the_front_page_in_nynorsk_links_to_its_sections_in_nynorsk(demo_site, client):
+    html = client.get("/nn/").content.decode()
+
+    assert 'href="/nn/om-tjenesten/">Om tjenesten</a>' in html
+    assert 'href="/om-tjenesten/"' not in html
+
+
+def test_untranslated_editor_text_is_marked_with_its_own_language(demo_site, client):
+    nynorsk = client.get("/nn/om-tjenesten/").content.decode()
+    bokmaal = client.get("/om-tjenesten/").content.decode()
+
+    assert '<article class="stack" lang="nb">' in nynorsk
+    assert '<article class="stack">' in bokmaal
+
+
 # The catalogues. A string a resident can meet must exist in bokmål and nynorsk.
 
 
