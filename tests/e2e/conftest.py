@@ -81,6 +81,9 @@ def pytest_collection_modifyitems(config, items):
     return result
 
 
+_SHARED_SQLITE_FILES: list[Path] = []
+
+
 def _share_the_sqlite_test_database() -> None:
     from django.db import connections
 
@@ -88,9 +91,17 @@ def _share_the_sqlite_test_database() -> None:
         settings_dict = connections[alias].settings_dict
         test_settings = settings_dict.setdefault("TEST", {})
         if settings_dict["ENGINE"].endswith("sqlite3") and not test_settings.get("NAME"):
-            test_settings["NAME"] = str(
-                Path(tempfile.gettempdir()) / f"medvirkning-e2e-{os.getpid()}-{alias}.sqlite3"
-            )
+            path = Path(tempfile.gettempdir()) / f"medvirkning-e2e-{os.getpid()}-{alias}.sqlite3"
+            test_settings["NAME"] = str(path)
+            _SHARED_SQLITE_FILES.append(path)
+
+
+def pytest_unconfigure(config):
+    # Django removes the test database file, but not SQLite's WAL files beside it.
+    for path in _SHARED_SQLITE_FILES:
+        if not path.exists():
+            for sidecar in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                sidecar.unlink(missing_ok=True)
 
 
 def _database_url_for_the_server() -> str:
