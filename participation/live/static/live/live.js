@@ -28,14 +28,16 @@
 
   subscriptions.forEach(function (root) {
     var stream = root.getAttribute("data-live-stream");
-    lastIds[stream] = parseInt(root.getAttribute("data-live-last-id") || "0", 10) || 0;
+    // Without a rendered last id the first connection starts from now.
+    var rendered = parseInt(root.getAttribute("data-live-last-id") || "", 10);
+    lastIds[stream] = isNaN(rendered) ? null : rendered;
     var role = root.getAttribute("data-live-role") || "discussion";
     handlers[stream] = role === "queue" ? queueHandler(root) : discussionHandler(root);
   });
 
   function announcer() {
-    return document.querySelector("[data-live-announcer]") ||
-      (subscriptions[0] && subscriptions[0].querySelector(".live-notice"));
+    return (subscriptions[0] && subscriptions[0].querySelector(".live-notice")) ||
+      document.querySelector("[data-live-announcer]");
   }
 
   function announce(text) {
@@ -47,7 +49,9 @@
   }
 
   function message(root, name, values) {
-    var text = root.getAttribute("data-msg-" + name) || "";
+    var attribute = "data-msg-" + name;
+    var fallback = document.querySelector("[data-live-messages]");
+    var text = root.getAttribute(attribute) || (fallback && fallback.getAttribute(attribute)) || "";
     Object.keys(values || {}).forEach(function (key) {
       text = text.split("{" + key + "}").join(values[key]);
     });
@@ -62,7 +66,9 @@
     socket.addEventListener("open", function () {
       attempt = 0;
       Object.keys(lastIds).forEach(function (stream) {
-        socket.send(JSON.stringify({ type: "subscribe", stream: stream, last_event_id: lastIds[stream] }));
+        var request = { type: "subscribe", stream: stream };
+        if (lastIds[stream] !== null) request.last_event_id = lastIds[stream];
+        socket.send(JSON.stringify(request));
       });
       if (announcedOffline) {
         announcedOffline = false;
@@ -75,7 +81,8 @@
       var event;
       try { event = JSON.parse(frame.data); } catch (e) { return; }
       if (!event || typeof event.id !== "number" || !(event.stream in lastIds)) return;
-      if (event.id <= lastIds[event.stream]) return; // seen already (replay overlapping live)
+      var seen = lastIds[event.stream];
+      if (seen !== null && event.id <= seen) return; // seen already (replay overlapping live)
       lastIds[event.stream] = event.id;
       handlers[event.stream](event);
     });
@@ -192,7 +199,7 @@
 
   function discussionHandler(root) {
     var waiting = [];
-    var notice = root.querySelector(".live-notice");
+    var notice = root.querySelector(".live-notice") || document.querySelector("[data-live-announcer]");
     var button = null;
     // The region only speaks; what sighted readers see is the button, fixed at the bottom of
     // the window so that nothing on the page moves when it appears.
