@@ -225,9 +225,10 @@ def test_every_string_in_the_sources_is_in_the_catalogues(tmp_path):
     command = [sys.executable, "manage.py", "makemessages", "-l", "nb", "-l", "nn"]
     for ignored in ("tests", "bench", "docs", "staticfiles", "media"):
         command.append(f"--ignore={ignored}")
-    subprocess.run(
-        [*command, "--no-obsolete"], cwd=copy, check=True, capture_output=True, timeout=240
+    result = subprocess.run(
+        [*command, "--no-obsolete"], cwd=copy, capture_output=True, text=True, timeout=240
     )
+    assert result.returncode == 0, result.stderr
 
     for language in ("nb", "nn"):
         untranslated = _untranslated(copy / "locale" / language / "LC_MESSAGES" / "django.po")
