@@ -4,9 +4,10 @@ ENVIRONMENT=production makes the secrets and hosts required and refuses to start
 with a message naming what is missing or malformed.
 """
 
-import warnings
 import tempfile
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -153,7 +154,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "participation.pagecache.AnonymousPageCacheMiddleware",
 ]
+# How long a public page may be served from the cache when nothing has been published; bounds
+# how late a time-driven change (days left, a deadline passing) shows to anonymous readers.
+# Off in tests (each test has its own data; the browser tests' server has its own cache).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if ENVIRONMENT == "test" else 60)
 
 ROOT_URLCONF = "participation.urls"
 ASGI_APPLICATION = "participation.asgi.application"
@@ -209,6 +215,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _next_redis_db(url: str) -> str:
+    """redis://host:6379/0 -> redis://host:6379/1"""
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))
+
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -219,7 +234,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # Its own database: clearing the cache must never drop the channel layer's groups.
+            "LOCATION": env.str("CACHE_REDIS_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env.str("CACHE_PREFIX", default="mv"),
         }
     }

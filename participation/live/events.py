@@ -5,12 +5,14 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from participation.live.models import Event
+from participation.pagecache import bump_content_version
 
 
 def emit(stream: str, type: str, payload: dict) -> Event:
     """Append to the event log now; broadcast to the stream's group once the change commits."""
     event = Event.objects.create(stream=stream, type=type, payload=payload)
     transaction.on_commit(lambda: broadcast(event))
+    transaction.on_commit(bump_content_version)
     return event
 
 
