@@ -110,7 +110,7 @@ def test_a_wrong_password_does_not_open_the_admin(editor, client):
 
 def test_an_editor_publishes_new_text_on_the_home_page(editor, client):
     home = HomePage.objects.get()
-    client.force_login(editor)
+    admin_login(client, editor.email)
     assert client.get(edit_url(home)).status_code == HTTPStatus.OK
 
     response = publish(
@@ -125,7 +125,7 @@ def test_an_editor_publishes_new_text_on_the_home_page(editor, client):
 
 def test_an_editor_publishes_new_text_on_a_standard_page(editor, client):
     page = StandardPage.objects.get(slug="om-tjenesten")
-    client.force_login(editor)
+    site_login(client, editor.email)
 
     response = publish(
         client,
@@ -158,6 +158,9 @@ def test_saving_a_draft_does_not_change_the_public_page(editor, client):
     )
     assert response.status_code == HTTPStatus.FOUND
     assert "Et utkast ingen skal se ennå." not in client.get(page.url).content.decode()
+    page.refresh_from_db()
+    assert page.has_unpublished_changes
+    assert page.get_latest_revision().content["intro"] == "Et utkast ingen skal se ennå."
 
 
 @pytest.mark.parametrize("role", ["planner", "moderator"])
