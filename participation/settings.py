@@ -228,7 +228,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNELS_PREFIX", default="mv")},
+            "CONFIG": {
+                # redis-py 8 times a read out after 5 s, exactly channels-redis's blocking
+                # receive (BZPOPMIN, 5 s): an idle socket's consumer would then crash. Wait
+                # longer than the server-side timeout.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": env.str("CHANNELS_PREFIX", default="mv"),
+            },
         }
     }
     CACHES = {
