@@ -20,6 +20,7 @@ def setup_django(name: str) -> None:
     # As in production: background work is queued in the database, not run inline.
     os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("PAGE_CACHE_SECONDS", "60")
     if "DATABASE_URL" not in os.environ:
         db = Path(tempfile.gettempdir()) / f"medvirkning-bench-{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):

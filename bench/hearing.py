@@ -41,12 +41,28 @@ def main():
         comment, _ = do_comment(author, hearing, f"Kommentar {i}", idempotency_key=f"c{i}")
         do_comment(author, hearing, f"Svar {i}", parent=comment, idempotency_key=f"r{i}")
 
+    from django.core.cache import cache
+
     client = Client()
+    reader = Client()
+    reader.force_login(users[1])
     minimal = rate(lambda: client.get("/bench/minimal/"), seconds=args.seconds)
-    hearing_page = rate(lambda: client.get(page.url), seconds=args.seconds)
+    anonymous = rate(lambda: client.get(page.url), seconds=args.seconds)
+    logged_in = rate(lambda: reader.get(page.url), seconds=args.seconds)
+
+    def cold():
+        cache.clear()
+        client.get(page.url)
+
+    uncached = rate(cold, seconds=args.seconds, warmup=3)
     report(
         f"Hearing page with {args.submissions} submissions and {2 * args.submissions} comments",
-        [("minimal view (baseline)", minimal), ("plan page with hearing", hearing_page)],
+        [
+            ("minimal view (baseline)", minimal),
+            ("plan page, anonymous reader (page cache)", anonymous),
+            ("plan page, logged-in reader (list cache)", logged_in),
+            ("plan page, every cache cold", uncached),
+        ],
         minimal,
     )
 
