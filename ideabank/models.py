@@ -95,6 +95,9 @@ class Idea(Contribution):
         blank=True,
         related_name="duplicates",
         verbose_name=_("merged into"),
+        # No index: almost every row is NULL, and on SQLite an index here makes the planner
+        # walk it instead of the point index for the map's bounding-box query.
+        db_index=False,
     )
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.WEB

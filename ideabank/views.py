@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideabank import operations
 from ideabank.forms import CommentForm, IdeaFilterForm, IdeaForm, Sort
 from ideabank.geocoding import parse_place_token, search_places
-from ideabank.models import IdeaFollow, IdeaStatus, Support
+from ideabank.models import Idea, IdeaFollow, IdeaStatus, Support
 from ideabank.permissions import can_answer, can_comment, can_see_original, get_idea_for_user
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError
@@ -40,8 +40,8 @@ def map_settings() -> dict:
 # ---------------------------------------------------------------- lists and the map
 
 
-def filtered_ideas(filters: dict, *, with_point: bool = False):
-    ideas = operations.listed_ideas()
+def filtered_ideas(filters: dict, *, with_point: bool = False, ideas=None):
+    ideas = operations.listed_ideas() if ideas is None else ideas
     if with_point:
         ideas = ideas.filter(lat__isnull=False)
     if filters["q"]:
@@ -153,7 +153,14 @@ def map_data(request):
     filters = {name: request.GET.get(name, "").strip()[:100] for name in ("q", "topic", "area")}
     status = request.GET.get("status", "")
     filters["status"] = status if status in IdeaStatus.values else ""
-    ideas = filtered_ideas(filters, with_point=True)
+    # Published-ness as a correlated EXISTS rather than a join, so the database starts from
+    # the point index of the bounding box, not from every published contribution.
+    published = Contribution.objects.filter(pk=OuterRef("pk"), state=PUBLISHED)
+    ideas = filtered_ideas(
+        filters,
+        with_point=True,
+        ideas=Idea.objects.filter(Exists(published), merged_into__isnull=True),
+    )
     bbox = parse_bbox(request.GET.get("bbox", ""))
     if request.GET.get("bbox") and bbox is None:
         return JsonResponse({"error": "bbox must be minlon,minlat,maxlon,maxlat"}, status=400)

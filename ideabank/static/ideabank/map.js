@@ -7,7 +7,7 @@
   var settings = JSON.parse(document.getElementById("map-settings").textContent);
   var strings = JSON.parse(document.getElementById("map-strings").textContent);
   var status = document.getElementById("map-status");
-  var map = L.map(el, { scrollWheelZoom: false, keyboard: true }).setView(settings.center, 13);
+  var map = L.map(el, { scrollWheelZoom: false, keyboard: true }).setView(settings.center, 12);
   L.tileLayer(settings.tile_url, { attribution: settings.attribution, maxZoom: 18 }).addTo(map);
   var clusters = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
   map.addLayer(clusters);
