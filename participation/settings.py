@@ -381,6 +381,11 @@ MAP_ATTRIBUTION = env.str(
     "MAP_ATTRIBUTION", default='&copy; <a href="https://www.kartverket.no/">Kartverket</a>'
 )
 MAP_CENTER = env.list("MAP_CENTER", cast=float, default=[59.91, 10.75])
+# Idea bank: whether residents may add tags of their own beside the municipality's topics, and
+# the place search backend (ideabank.geocoding.KartverketAddressGeocoder where the server may
+# reach ws.geonorge.no; the default searches the local gazetteer of areas and places).
+IDEABANK_ALLOW_FREE_TAGS = env.bool("IDEABANK_ALLOW_FREE_TAGS", default=False)
+IDEABANK_GEOCODER = env.str("IDEABANK_GEOCODER", default="ideabank.geocoding.LocalGazetteer")
 
 _EMAIL_URL = _required(
     "EMAIL_URL", "consolemail://" if ENVIRONMENT == "development" else "memorymail://"
