@@ -178,3 +178,16 @@ def test_only_a_hash_of_the_api_key_is_kept(api_key):
 
     assert not Open311Client.objects.filter(api_key_hash=api_key).exists()
     assert client_for_key(api_key) is not None
+
+
+def test_the_command_prints_a_key_that_works_once_stored_only_as_a_hash(make_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    account = make_user(email="app@example.org")
+    out = StringIO()
+    call_command("open311_client", "Bymelding", "--account", "app@example.org", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    client = client_for_key(key)
+    assert client.name == "Bymelding" and client.account == account
