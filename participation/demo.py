@@ -97,7 +97,7 @@ def _pages() -> HomePage:
 
 def _users() -> list[tuple[str, str]]:
     organisation, _ = Organisation.objects.get_or_create(
-        name="Sentrum vel", defaults={"organisation_number": "999888777"}
+        name="Sentrum vel", defaults={"organisation_number": "999888771"}
     )
     logins = []
     for role, email, name, groups, is_staff in DEMO_USERS:

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = demo.load()
         self.stdout.write(self.style.SUCCESS("Demo municipality ready at http://127.0.0.1:8000/"))
-        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for role, email in logins:
             self.stdout.write(f"  {role:<22} {email}")
         self.stdout.write("Staff log in to the CMS at http://127.0.0.1:8000/admin/")
