@@ -105,7 +105,9 @@ def test_a_deadline_before_the_opening_is_refused_with_the_form_kept(client, pla
     response = client.post(reverse("hearing_admin:add"), form_data(closes_date="2026-03-01"))
     assert response.status_code == HTTPStatus.OK
     assert not Hearing.objects.exists()
-    assert "The deadline must be after the opening." in response.content.decode()
+    with translation.override("nb"):
+        expected = translation.gettext("The deadline must be after the opening.")
+    assert expected in response.content.decode()
 
 
 def test_planner_edits_a_hearing_and_the_discussion_follows(client, planner, make_hearing):
