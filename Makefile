@@ -25,9 +25,13 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # Serves HTTP and WebSockets (daphne) and runs the background-task worker beside it.
+# The worker's output (including the e-mails it sends, printed in development) goes to
+# .run/worker.log so the demo logins stay readable above the server's log.
 run: demo
-	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	@mkdir -p .run
+	@$(PY) manage.py db_worker --queue-name '*' > .run/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	echo "Background tasks: .run/worker.log (e-mails sent by tasks are printed there)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
