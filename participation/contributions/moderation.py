@@ -73,7 +73,7 @@ def _locked(moderator, contribution: Contribution, allowed_states) -> Contributi
     """The row, locked for the decision; refused if someone else holds a live claim on it."""
     check_can_moderate(moderator)
     locked = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("discussion", "author")
         .get(pk=contribution.pk)
     )
@@ -340,7 +340,7 @@ def do_report(user, contribution: Contribution, reason: str, text: str = "") -> 
                 report_count=F("report_count") + 1, reviewed_at=None
             )
             locked = (
-                Contribution.objects.select_for_update()
+                Contribution.objects.select_for_update(of=("self",))
                 .select_related("discussion")
                 .get(pk=contribution.pk)
             )

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hearings.models import IdentityLevel
 from hearings.operations import do_comment, do_create_hearing
@@ -58,3 +58,10 @@ def post_comment(resident):
         return comment
 
     return post
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Operations' messages are checked in the source language, whatever the catalogues say."""
+    with translation.override("en"):
+        yield

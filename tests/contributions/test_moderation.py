@@ -155,6 +155,8 @@ def test_a_resident_cannot_claim_or_decide(hearing, post_comment, make_user):
 def test_publishing_a_pending_post_shows_it_to_readers_leaves_the_queue_and_tells_the_author(
     hearing, post_comment, moderator, resident, django_capture_on_commit_callbacks
 ):
+    resident.preferred_language = "en"
+    resident.save()
     comment = post_comment(hearing)
     moderation.do_claim(moderator, comment)
 
