@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("horinger/", include("hearings.urls")),
     path("ideer/", include("ideabank.urls")),
+    path("innlegg/", include("participation.contributions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

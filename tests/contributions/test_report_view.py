@@ -1,0 +1,41 @@
+"""A resident reports a published post through the site."""
+
+from http import HTTPStatus
+
+from django.test import override_settings
+from django.urls import reverse
+
+from participation.contributions.models import Contribution, ModerationMode
+
+
+@override_settings(MODERATION_REPORT_THRESHOLD=1)
+def test_a_resident_reports_a_comment_with_a_reason_and_it_is_hidden_for_review(
+    client, make_hearing, post_comment, make_user
+):
+    comment = post_comment(make_hearing(moderation=ModerationMode.POST))
+    client.force_login(make_user(name="Per"))
+    url = reverse("contributions:report", args=[comment.pk])
+
+    assert client.get(url).status_code == HTTPStatus.OK
+    response = client.post(url, {"reason": "offensive", "text": "Hets", "next": "/horinger/"})
+
+    assert (response.status_code, response["Location"]) == (HTTPStatus.FOUND, "/horinger/")
+    comment.refresh_from_db()
+    assert comment.state == Contribution.State.HIDDEN
+    assert comment.reports.get().text == "Hets"
+
+
+def test_a_pending_post_cannot_be_reported_or_seen_through_the_report_page(
+    client, hearing, post_comment, make_user
+):
+    comment = post_comment(hearing)
+    client.force_login(make_user())
+    response = client.get(reverse("contributions:report", args=[comment.pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_reporting_needs_an_account(client, make_hearing, post_comment):
+    comment = post_comment(make_hearing(moderation=ModerationMode.POST))
+    response = client.get(reverse("contributions:report", args=[comment.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "login" in response["Location"]
