@@ -23,7 +23,7 @@ from hearings.permissions import (
 )
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError, public_rendering
-from participation.live.models import Event
+from participation.live.events import last_event_id
 from participation.text.redact import redact_personal_data
 
 SUBMISSIONS_PER_PAGE = 20
@@ -56,13 +56,7 @@ def submission_page(hearing, page_number):
 
 def posts_version(discussion) -> int:
     """Changes with every event on the discussion's stream: the key for cached post lists."""
-    return (
-        Event.objects.filter(stream=discussion.stream)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-        or 0
-    )
+    return last_event_id(discussion.stream)
 
 
 def comment_page(hearing, page_number):

@@ -20,6 +20,7 @@ from ideabank.models import Idea, IdeaFollow, IdeaStatus, Support
 from ideabank.permissions import can_answer, can_comment, can_see_original, get_idea_for_user
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError
+from participation.live.events import last_event_id
 
 IDEAS_PER_PAGE = 20
 MAP_LIST_PER_PAGE = 50
@@ -244,6 +245,7 @@ def idea_detail(request, pk):
             "can_answer": can_answer(user),
             "map_settings": map_settings() if idea.has_point else None,
             "login_url": _login_url(request.get_full_path()),
+            "live_last_id": last_event_id(idea.comments_stream),
         },
     )
 

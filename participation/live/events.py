@@ -31,3 +31,11 @@ def events_since(stream: str, last_id: int, limit: int = 500) -> list[dict]:
         e.as_message()
         for e in Event.objects.filter(stream=stream, id__gt=last_id).order_by("id")[:limit]
     ]
+
+
+def last_event_id(stream: str) -> int:
+    """The newest event on a stream: a page rendered now has seen everything up to it."""
+    return (
+        Event.objects.filter(stream=stream).order_by("-id").values_list("id", flat=True).first()
+        or 0
+    )
