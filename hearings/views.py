@@ -206,7 +206,11 @@ def _keep_and_login(request, hearing, form, error):
         "idempotency_key": form.cleaned_data.get("idempotency_key", ""),
     }
     messages.info(request, error.message)
-    return redirect(_login_url(request, hearing, reverse("hearings:submit", args=[hearing.pk])))
+    submit_url = reverse("hearings:submit", args=[hearing.pk])
+    if request.user.is_authenticated:
+        # Logged in, but not at the level the hearing needs: the form offers ID-porten.
+        return redirect(submit_url)
+    return redirect(_login_url(request, hearing, submit_url))
 
 
 def _render_form(request, hearing, form):

@@ -3,6 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from hearings.models import Attachment, IdentityLevel, Submission
 from hearings.operations import do_submit
@@ -134,7 +135,7 @@ def test_a_resident_below_the_required_identity_level_is_asked_to_log_in_with_ei
     client.force_login(resident)
     response = post(client, hearing, "send", body="Viktig innspill")
     assert response.status_code == HTTPStatus.FOUND
-    assert "level=high" in response["Location"]
+    assert response["Location"] == submit_url(hearing)  # the form offers ID-porten
     assert Submission.objects.count() == 0
     assert "Viktig innspill" in client.get(submit_url(hearing)).content.decode()
     resident.assurance_level = AssuranceLevel.HIGH
@@ -340,3 +341,38 @@ def test_an_attachment_is_not_public_media_and_only_its_sender_and_staff_can_fet
     planner = make_user(roles=("planner",))
     client.force_login(planner)
     assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_a_hearing_that_needs_high_eid_offers_an_id_porten_login_at_that_level_and_keeps_text(
+    client, make_hearing, resident, settings
+):
+    from participation.accounts.eid_settings import socialaccount_providers
+
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
+        server_url="http://127.0.0.1:9/",
+        client_id="c",
+        secret="s",
+        acr_values="idporten-loa-substantial",
+        token_auth_method="client_secret_post",
+    )
+    hearing = make_hearing(identity_level=IdentityLevel.HIGH)
+    client.force_login(resident)
+    response = post(client, hearing, "send", body="Tekst som skal bli")
+    assert response["Location"] == submit_url(hearing)
+    page = client.get(submit_url(hearing)).content.decode()
+    assert "Tekst som skal bli" in page
+    form = page.split('class="eid-form"')[0].rsplit("<form", 1)[1]
+    assert "acr=high" in form and "process=connect" in form
+
+
+def test_an_anonymous_reader_of_an_eid_hearing_is_told_why_on_the_login_page(client, make_hearing):
+    hearing = make_hearing(identity_level=IdentityLevel.HIGH)
+    response = post(client, hearing, "send", body="Tekst")
+    assert "level=high" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    with translation.override("nb"):
+        notice = translation.gettext(
+            "To continue, log in with ID-porten at a high security level (BankID, Buypass or "
+            "Commfides). What you wrote is kept."
+        )
+    assert notice in page
