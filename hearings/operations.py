@@ -20,17 +20,14 @@ from participation.accounts.permissions import can_act_for
 from participation.contributions.models import AuditEntry, Comment, Contribution
 from participation.contributions.operations import (
     ContributionError,
+    LoginRequired,
     announce_new,
     check_body,
     contribution_fields,
+    do_create_comment,
 )
 
 SIX_WEEKS_DAYS = 42
-
-
-class LoginRequired(ContributionError):
-    def __init__(self):
-        super().__init__(_("Log in to take part. What you wrote is kept."))
 
 
 class IdentityTooWeak(ContributionError):
@@ -165,35 +162,14 @@ def do_comment(
 ) -> tuple[Comment, bool]:
     check_can_comment(user, hearing)
     check_body(body, max_chars=10_000)
-    if parent is not None and (
-        parent.discussion_id != hearing.discussion_id or not parent.is_public
-    ):
-        raise ContributionError(_("You can only reply to a published comment in this debate."))
-    if idempotency_key:
-        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
-    try:
-        with transaction.atomic():
-            comment = Comment.objects.create(
-                kind=Contribution.Kind.COMMENT,
-                parent=parent,
-                section=section[:100],
-                **contribution_fields(
-                    author=user,
-                    discussion=hearing.discussion,
-                    body=body,
-                    idempotency_key=idempotency_key,
-                ),
-            )
-            AuditEntry.objects.create(contribution=comment, actor=user, action="commented")
-            announce_new(comment)
-    except IntegrityError:
-        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return comment, True
+    return do_create_comment(
+        user,
+        hearing.discussion,
+        body,
+        parent=parent,
+        section=section,
+        idempotency_key=idempotency_key,
+    )
 
 
 # ---------------------------------------------------------------- creating hearings

@@ -31,9 +31,11 @@ from participation.accounts.permissions import is_planner
 from participation.contributions.models import AuditEntry, Comment, Contribution, Discussion
 from participation.contributions.operations import (
     ContributionError,
+    LoginRequired,
     announce_new,
     check_body,
     contribution_fields,
+    do_create_comment,
 )
 from participation.geo.operations import area_for_point
 from participation.live.events import emit
@@ -46,11 +48,6 @@ MAX_COMMENT_CHARS = 10_000
 MAX_ANSWER_CHARS = 10_000
 MAX_PHOTOS = 5
 MAX_FREE_TAGS = 5
-
-
-class LoginRequired(ContributionError):
-    def __init__(self):
-        super().__init__(_("Log in to take part. What you wrote is kept."))
 
 
 def free_tags_allowed() -> bool:
@@ -320,34 +317,9 @@ def do_comment_on_idea(
 ) -> tuple[Comment, bool]:
     check_can_comment(user, idea)
     check_body(body, max_chars=MAX_COMMENT_CHARS)
-    if parent is not None and (
-        parent.discussion_id != idea.comments_discussion_id or not parent.is_public
-    ):
-        raise ContributionError(_("You can only reply to a published comment on this idea."))
-    if idempotency_key:
-        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
-    try:
-        with transaction.atomic():
-            comment = Comment.objects.create(
-                kind=Contribution.Kind.COMMENT,
-                parent=parent,
-                **contribution_fields(
-                    author=user,
-                    discussion=idea.comments_discussion,
-                    body=body,
-                    idempotency_key=idempotency_key,
-                ),
-            )
-            AuditEntry.objects.create(contribution=comment, actor=user, action="commented")
-            announce_new(comment)
-    except IntegrityError:
-        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return comment, True
+    return do_create_comment(
+        user, idea.comments_discussion, body, parent=parent, idempotency_key=idempotency_key
+    )
 
 
 # ---------------------------------------------------------------- the municipality's side

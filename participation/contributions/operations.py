@@ -18,6 +18,11 @@ class ContributionError(Exception):
         self.message = message
 
 
+class LoginRequired(ContributionError):
+    def __init__(self):
+        super().__init__(_("Log in to take part. What you wrote is kept."))
+
+
 def check_body(body: str, *, min_chars: int = 1, max_chars: int = MAX_BODY_CHARS) -> str:
     text = (body or "").strip()
     if len(text) < min_chars:
@@ -95,3 +100,38 @@ def announce_new(contribution: Contribution) -> None:
             "contribution.published",
             public_event_payload(contribution),
         )
+
+
+def do_create_comment(
+    user, discussion: Discussion, body: str, *, parent=None, section: str = "", idempotency_key=""
+):
+    """A comment in `discussion`, after the caller's own checks. Returns (comment, created);
+    a retried request (same author and key) returns the first comment."""
+    from django.db import IntegrityError, transaction
+
+    from participation.contributions.models import AuditEntry, Comment
+
+    if parent is not None and (parent.discussion_id != discussion.pk or not parent.is_public):
+        raise ContributionError(_("You can only reply to a published comment in this debate."))
+    if idempotency_key:
+        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                kind=Contribution.Kind.COMMENT,
+                parent=parent,
+                section=section[:100],
+                **contribution_fields(
+                    author=user, discussion=discussion, body=body, idempotency_key=idempotency_key
+                ),
+            )
+            AuditEntry.objects.create(contribution=comment, actor=user, action="commented")
+            announce_new(comment)
+    except IntegrityError:
+        existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return comment, True
