@@ -43,9 +43,7 @@ def test_a_resident_sends_a_submission_with_an_attachment_and_the_identity_numbe
     assert not violations, violations
 
     page.get_by_role("button", name="Send høringsuttalelsen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Høringsuttalelsen din er mottatt"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Høringsuttalelsen din er mottatt")
     submission = Submission.objects.get(body=text)
     expect(page.locator(".reference")).to_have_text(submission.reference)
     assert submission.attachments.count() == 1
