@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
@@ -28,6 +29,13 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_template(self, request, *args, **kwargs):
+        from cms.crisis import crisis_for
+
+        if crisis_for(request) is not None:
+            return "cms/crisis_page.html"
+        return super().get_template(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -218,3 +226,66 @@ class NeighbourhoodMapPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(map_page_context(request))
         return context
+
+
+def crisis_link_blocks():
+    return [
+        (
+            "link",
+            blocks.StructBlock(
+                [
+                    ("title", blocks.CharBlock(label=_("Title"))),
+                    ("url", blocks.URLBlock(label=_("Address (URL)"))),
+                ],
+                label=_("Link"),
+                icon="link",
+            ),
+        ),
+    ]
+
+
+@register_setting(icon="warning")
+class CrisisSettings(BaseSiteSetting):
+    """Krisemodus: while enabled, the front page is the crisis page and every page shows a banner.
+
+    `updated_at` is `auto_now`: the "last updated" residents see is the last time an editor saved
+    this setting, set by Django's field option rather than by code in save().
+    """
+
+    enabled = models.BooleanField(
+        _("crisis mode is on"),
+        default=False,
+        help_text=_("The front page becomes the crisis page and every page shows a banner."),
+    )
+    headline = models.CharField(_("headline"), max_length=200, blank=True)
+    message = models.TextField(
+        _("message"), blank=True, help_text=_("Plain text: what has happened and what to do.")
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("The municipality's crisis telephone, e.g. 51 50 70 90."),
+    )
+    links = StreamField(
+        crisis_link_blocks(),
+        blank=True,
+        verbose_name=_("official sources"),
+        help_text=_(
+            "Suggestions: the municipality's own site, the crisis centre (krisesenter), "
+            "the police and health authorities. "
+            "Emergency numbers 110, 112 and 113 are always shown."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    panels = [
+        FieldPanel("enabled"),
+        FieldPanel("headline"),
+        FieldPanel("message"),
+        FieldPanel("contact_phone"),
+        FieldPanel("links"),
+    ]
+
+    class Meta:
+        verbose_name = _("crisis mode")

@@ -32,6 +32,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("wagtailimages", "change_image"),
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
+        # Krisemodus: the editor switches the front page to the crisis page.
+        ("cms", "change_crisissettings"),
     ],
     "politician": [],
 }

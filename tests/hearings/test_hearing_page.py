@@ -75,11 +75,11 @@ def test_the_hearing_page_query_count_is_pinned(
     cache.clear()
     # Site, locale, routing (4), view restrictions, hearing, version, footer (3, its site
     # cache cleared too); then the lists: submissions (count, page, attachments), comments
-    # (count, page, replies).
-    with django_assert_num_queries(18):
+    # (count, page, replies); the crisis setting, for the banner.
+    with django_assert_num_queries(19):
         client.get(page.url)
     # Warm: the lists come from the cache until the discussion changes.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(page.url)
 
 
