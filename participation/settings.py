@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "participation.geo",
     "participation.live",
     "participation.contributions",
+    "participation.notifications",
     "hearings",
     "ideabank",
     "cms",

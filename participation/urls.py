@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("horinger/", include("hearings.urls")),
     path("ideer/", include("ideabank.urls")),
     path("innlegg/", include("participation.contributions.urls")),
+    path("feeds/", include("participation.notifications.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

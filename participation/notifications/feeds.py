@@ -1,0 +1,235 @@
+"""Feeds anyone can subscribe to without an account: Atom/RSS for hearings and a hearing's
+published submissions, and an iCal calendar of hearing deadlines.
+
+Only what is public goes out: published hearings, published submissions with the public name and
+the redacted text (`public_html`), never the text as written. Every feed is a fixed number of
+queries and at most FEED_LIMIT items, because feed readers poll often.
+"""
+
+import copy
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape, format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from cms.models import PlanPage
+from hearings.models import Hearing, Submission
+from participation.contributions.models import Contribution
+from participation.geo.models import Area
+
+FEED_LIMIT = 50
+
+
+def published_hearings(area=None):
+    hearings = (
+        Hearing.objects.filter(is_published=True)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "plan_pages",
+                queryset=PlanPage.objects.live().select_related("locale").order_by("pk"),
+                to_attr="live_plan_pages",
+            )
+        )
+    )
+    if area is not None:
+        hearings = hearings.filter(area=area)
+    return hearings
+
+
+def hearing_url(hearing: Hearing, request) -> str:
+    """The plan page when there is a live one (where residents read and take part), else the
+    hearing's own page. Needs `published_hearings()`'s prefetch."""
+    pages = getattr(hearing, "live_plan_pages", None)
+    if pages:
+        url = pages[0].get_url(request)
+        if url:
+            return url
+    return reverse("hearings:submissions", args=[hearing.pk])
+
+
+def home_url() -> str:
+    return reverse("wagtail_serve", args=[""])
+
+
+def deadline_text(hearing: Hearing) -> str:
+    closes = timezone.localtime(hearing.closes_at)
+    return _("Deadline for submissions: %(date)s") % {"date": closes.strftime("%d.%m.%Y %H:%M")}
+
+
+class HearingsAtomFeed(Feed):
+    """All published hearings, newest first."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request (it is in the URLconf): keep the request, which
+        # hearing_url needs for plan pages' URLs, on a copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def title(self, obj=None):
+        return _("Public hearings – %(municipality)s") % {
+            "municipality": settings.MUNICIPALITY_NAME
+        }
+
+    def subtitle(self, obj=None):
+        return _("New public hearings and their deadlines.")
+
+    description = subtitle  # RSS's name for the subtitle
+
+    def link(self, obj=None):
+        return home_url()
+
+    def items(self, obj=None):
+        return published_hearings(area=obj).order_by("-opens_at", "-pk")[:FEED_LIMIT]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # The summary is plain text: escape it, then keep its paragraphs.
+        return format_html(
+            "{}<p>{}</p>",
+            mark_safe(linebreaks(escape(item.summary))),
+            deadline_text(item),
+        )
+
+    def item_link(self, item):
+        return hearing_url(item, self.request)
+
+    def item_guid(self, item):
+        return f"hearing-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.opens_at
+
+    def item_updateddate(self, item):
+        return max(item.opens_at, item.created_at)
+
+    def item_categories(self, item):
+        return [item.area.name] if item.area else []
+
+
+class HearingsRssFeed(HearingsAtomFeed):
+    feed_type = Rss201rev2Feed
+
+
+class AreaHearingsFeed(HearingsAtomFeed):
+    """Published hearings in one area (bydel, grend)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Area, slug=slug)
+
+    def title(self, obj):
+        return _("Public hearings in %(area)s – %(municipality)s") % {
+            "area": obj.name,
+            "municipality": settings.MUNICIPALITY_NAME,
+        }
+
+    def subtitle(self, obj):
+        return _("New public hearings in %(area)s and their deadlines.") % {"area": obj.name}
+
+    description = subtitle
+
+
+class SubmissionsFeed(Feed):
+    """A published hearing's published submissions: the public name and the redacted text."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, pk):
+        return get_object_or_404(Hearing, pk=pk, is_published=True)
+
+    def title(self, obj):
+        return _("Submissions to %(hearing)s") % {"hearing": obj.title}
+
+    def subtitle(self, obj):
+        return _("Published submissions to the public hearing %(hearing)s (%(case)s).") % {
+            "hearing": obj.title,
+            "case": obj.case_number,
+        }
+
+    def link(self, obj):
+        return reverse("hearings:submissions", args=[obj.pk])
+
+    def items(self, obj):
+        return (
+            Submission.objects.filter(hearing=obj, state=Contribution.State.PUBLISHED)
+            # The text as written may hold what redaction removed; it never leaves the database.
+            .defer("body", "moderated_body")
+            .order_by("-published_at", "-pk")[:FEED_LIMIT]
+        )
+
+    def item_title(self, item):
+        return _("Submission %(reference)s from %(name)s") % {
+            "reference": item.reference,
+            "name": self.item_author_name(item),
+        }
+
+    def item_description(self, item):
+        return item.public_html
+
+    def item_link(self, item):
+        return reverse("hearings:submission", args=[item.hearing_id, item.pk])
+
+    def item_author_name(self, item):
+        if item.organisation_name:
+            return _("%(name)s, on behalf of %(organisation)s") % {
+                "name": item.public_name,
+                "organisation": item.organisation_name,
+            }
+        return item.public_name
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+
+def deadlines_calendar(request, slug=None):
+    """Hearing deadlines as an iCal calendar to subscribe to, one event per deadline."""
+    area = get_object_or_404(Area, slug=slug) if slug else None
+    hearings = published_hearings(area=area).order_by("-closes_at", "-pk")[:FEED_LIMIT]
+    host = request.get_host().split(":")[0]
+    now = timezone.now().astimezone(UTC)
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.MUNICIPALITY_NAME}//Medvirkning//NO")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if area:
+        name = _("Hearing deadlines in %(area)s – %(municipality)s") % {
+            "area": area.name,
+            "municipality": settings.MUNICIPALITY_NAME,
+        }
+    else:
+        name = _("Hearing deadlines – %(municipality)s") % {
+            "municipality": settings.MUNICIPALITY_NAME
+        }
+    calendar.add("x-wr-calname", name)
+    for hearing in hearings:
+        url = request.build_absolute_uri(hearing_url(hearing, request))
+        event = Event()
+        # Stable across requests, so a calendar updates the event rather than adding another.
+        event.add("uid", f"hearing-{hearing.pk}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", hearing.closes_at.astimezone(UTC))
+        event.add("summary", _("Hearing deadline: %(title)s") % {"title": hearing.title})
+        event.add("description", f"{hearing.summary}\n\n{url}".strip())
+        event.add("url", url)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
