@@ -121,6 +121,7 @@ def test_the_feed_is_in_the_language_of_the_url(client, make_hearing):
     assert nynorsk.feed.language == "nn"
     assert english.feed.language == "en"
     assert english.feed.title.startswith("Public hearings")
+    assert nynorsk.feed.title.startswith("Offentlege høyringar")
 
 
 def test_the_feed_has_at_most_fifty_hearings(client, make_hearing):
@@ -265,10 +266,15 @@ def test_the_event_uid_stays_the_same_so_calendars_update_rather_than_duplicate(
 
 def test_the_calendar_is_in_the_language_of_the_url(client, make_hearing):
     hearing = make_hearing(title="Skulen")
+    uid = f"hearing-{hearing.pk}@testserver"
 
-    events, _ = fetch_calendar(client, url("deadlines", language="en"))
+    bokmal, _ = fetch_calendar(client, url("deadlines"))
+    nynorsk, _ = fetch_calendar(client, url("deadlines", language="nn"))
+    english, _ = fetch_calendar(client, url("deadlines", language="en"))
 
-    assert str(events[f"hearing-{hearing.pk}@testserver"]["SUMMARY"]) == "Hearing deadline: Skulen"
+    assert str(bokmal[uid]["SUMMARY"]) == "Høringsfrist: Skulen"
+    assert str(nynorsk[uid]["SUMMARY"]) == "Høyringsfrist: Skulen"
+    assert str(english[uid]["SUMMARY"]) == "Hearing deadline: Skulen"
 
 
 def test_the_area_calendar_has_only_that_areas_deadlines(client, make_hearing, make_area):
