@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -139,9 +140,12 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> 
     raise RuntimeError(f"The e2e server did not start at {url}. Its output:\n{log}")
 
 
-@pytest.fixture(scope="session")
-def site_url(django_db_setup, tmp_path_factory):
-    """Base URL of a uvicorn process serving the project against this session's test DB."""
+@contextmanager
+def asgi_server(log_path: Path, **extra_env):
+    """A uvicorn process serving the project against this session's test database.
+
+    Yields (url, process); terminates the process afterwards unless a test already killed it.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -152,8 +156,8 @@ def site_url(django_db_setup, tmp_path_factory):
         "CONN_MAX_AGE": "0",
         "SITE_URL": url,
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
-    log_path = tmp_path_factory.mktemp("e2e-server") / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
@@ -178,14 +182,23 @@ def site_url(django_db_setup, tmp_path_factory):
         )
     try:
         _wait_until_serving(url, process, log_path)
-        yield url
+        yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def site_url(django_db_setup, tmp_path_factory):
+    """Base URL of a uvicorn process serving the project against this session's test DB."""
+    log_path = tmp_path_factory.mktemp("e2e-server") / "server.log"
+    with asgi_server(log_path) as (url, _process):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ timeouts, never timing asserts.
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -21,12 +19,7 @@ from django.test import Client
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import (
-    BASE_DIR,
-    _database_url_for_the_server,
-    _free_port,
-    _wait_until_serving,
-)
+from tests.e2e.conftest import asgi_server
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,52 +36,9 @@ WAIT = 15  # seconds; a generous ceiling, not a measurement
 
 @contextmanager
 def server(tmp_path, name):
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "test",
-        "DJANGO_SETTINGS_MODULE": "participation.settings",
-        "DATABASE_URL": _database_url_for_the_server(),
-        "CONN_MAX_AGE": "0",
-        "SITE_URL": url,
-        "PYTHONUNBUFFERED": "1",
-        "CHANNELS_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-    }
-    log_path = tmp_path / f"{name}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "tests.e2e.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_serving(url, process, log_path)
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    with asgi_server(tmp_path / f"{name}.log", CHANNELS_PREFIX=prefix) as (url, process):
         yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def session_cookie(user) -> str:
