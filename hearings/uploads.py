@@ -74,17 +74,27 @@ def strip_image_metadata(data: bytes, mime: str) -> bytes:
     return out.getvalue()
 
 
+def clean_image(name: str, data: bytes, mime: str) -> bytes:
+    """The image without its metadata, or a message naming the file that is not an image."""
+    try:
+        return strip_image_metadata(data, mime)
+    except Exception as exc:
+        raise ContributionError(
+            _("%(name)s could not be read as an image.") % {"name": name}
+        ) from exc
+
+
+def safe_file_name(name: str, default: str, max_length: int = 150) -> str:
+    """The last path part of what the browser sent, reduced to characters safe on disk."""
+    return get_valid_filename(PurePath(name).name)[:max_length] or default
+
+
 def do_store_upload(user, uploaded) -> Attachment:
     mime = check_upload(uploaded)
     data = uploaded.read()
     if mime in IMAGE_TYPES:
-        try:
-            data = strip_image_metadata(data, mime)
-        except Exception as exc:
-            raise ContributionError(
-                _("%(name)s could not be read as an image.") % {"name": uploaded.name}
-            ) from exc
-    safe_name = get_valid_filename(PurePath(uploaded.name).name)[:150] or "vedlegg"
+        data = clean_image(uploaded.name, data, mime)
+    safe_name = safe_file_name(uploaded.name, "vedlegg")
     token = secrets.token_urlsafe(24)
     attachment = Attachment(
         uploaded_by=user,

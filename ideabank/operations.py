@@ -6,17 +6,16 @@ the audit log and the side effects (events, mails) scheduled on commit.
 
 import secrets
 from hashlib import sha256
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import get_valid_filename, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from hearings.uploads import IMAGE_TYPES, check_upload, strip_image_metadata
+from hearings.uploads import IMAGE_TYPES, check_upload, clean_image, safe_file_name
 from ideabank.models import (
     Idea,
     IdeaFollow,
@@ -123,12 +122,7 @@ def check_photo(uploaded) -> tuple[str, bytes]:
             _("%(name)s is not a photo. Send JPEG, PNG, WebP or GIF images.")
             % {"name": uploaded.name}
         )
-    try:
-        return mime, strip_image_metadata(uploaded.read(), mime)
-    except Exception as exc:
-        raise ContributionError(
-            _("%(name)s could not be read as an image.") % {"name": uploaded.name}
-        ) from exc
+    return mime, clean_image(uploaded.name, uploaded.read(), mime)
 
 
 def check_can_support(user, idea: Idea) -> None:
@@ -245,7 +239,7 @@ def do_post_idea(
 
 
 def _store_photo(idea: Idea, name: str, mime: str, data: bytes) -> IdeaPhoto:
-    safe_name = get_valid_filename(PurePath(name).name)[:120] or "foto"
+    safe_name = safe_file_name(name, "foto", max_length=120)
     photo = IdeaPhoto(idea=idea, original_name=name[:255], content_type=mime, size=len(data))
     photo.file.save(f"{secrets.token_urlsafe(8)}-{safe_name}", ContentFile(data), save=False)
     photo.save()
