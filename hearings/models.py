@@ -69,6 +69,13 @@ class Hearing(models.Model):
         related_name="hearings",
         verbose_name=_("area"),
     )
+    topics = models.ManyToManyField(
+        "ideabank.Topic",
+        blank=True,
+        related_name="hearings",
+        verbose_name=_("topics"),
+        help_text=_("Residents who follow these topics are told when the hearing opens."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -218,28 +218,6 @@ class IdeaPhoto(models.Model):
         return self.original_name
 
 
-class IdeaFollow(models.Model):
-    """A person follows an idea and is told when its status changes.
-
-    Deliberately minimal: the notifications app will generalise follows (topics, areas,
-    hearings) later and can take these rows over.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_follows"
-    )
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("follow")
-        verbose_name_plural = _("follows")
-        constraints = [models.UniqueConstraint(fields=["user", "idea"], name="one_follow_per_idea")]
-
-    def __str__(self):
-        return f"{self.user_id} follows {self.idea_id}"
-
-
 class Place(models.Model):
     """A named place or street in the local gazetteer the place search looks in."""
 

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from hearings.uploads import IMAGE_TYPES, check_upload, clean_image, safe_file_name
 from ideabank.models import (
     Idea,
-    IdeaFollow,
     IdeaPhoto,
     IdeaStatus,
     IdeaStatusChange,
@@ -38,6 +37,7 @@ from participation.contributions.operations import (
 )
 from participation.geo.operations import area_for_point
 from participation.live.events import emit
+from participation.notifications.models import Follow
 from participation.text.redact import redact_personal_data
 
 MAX_TITLE_CHARS = 200
@@ -227,7 +227,7 @@ def do_post_idea(
                 _store_photo(idea, name, mime, data)
             IdeaStatusChange.objects.create(idea=idea, status=IdeaStatus.RECEIVED, changed_by=None)
             if source == Idea.Source.WEB:
-                IdeaFollow.objects.create(user=user, idea=idea)
+                Follow.objects.create(user=user, idea=idea)
             AuditEntry.objects.create(contribution=idea, actor=user, action="idea_posted")
             announce_new(idea)
     except IntegrityError:
@@ -291,7 +291,7 @@ def do_follow(user, idea: Idea) -> bool:
     check_logged_in(user)
     try:
         with transaction.atomic():
-            IdeaFollow.objects.create(user=user, idea=idea)
+            Follow.objects.create(user=user, idea=idea)
     except IntegrityError:
         return False
     return True
@@ -299,7 +299,7 @@ def do_follow(user, idea: Idea) -> bool:
 
 def do_unfollow(user, idea: Idea) -> bool:
     check_logged_in(user)
-    deleted, _counts = IdeaFollow.objects.filter(user=user, idea=idea).delete()
+    deleted, _counts = Follow.objects.filter(user=user, idea=idea).delete()
     return bool(deleted)
 
 
@@ -409,9 +409,9 @@ def do_merge_ideas(staff, duplicate: Idea, into: Idea) -> Idea:
                 hashes.add(support.identity_hash)
         Support.objects.filter(pk__in=drop).delete()
         Support.objects.filter(pk__in=move).update(idea=target)
-        followers = set(IdeaFollow.objects.filter(idea=target).values_list("user_id", flat=True))
-        IdeaFollow.objects.filter(idea=dup, user_id__in=followers).delete()
-        IdeaFollow.objects.filter(idea=dup).update(idea=target)
+        followers = set(Follow.objects.filter(idea=target).values_list("user_id", flat=True))
+        Follow.objects.filter(idea=dup, user_id__in=followers).delete()
+        Follow.objects.filter(idea=dup).update(idea=target)
         # Exact counts from the rows, not arithmetic: the merge is the moment to be right.
         Idea.objects.filter(pk=target.pk).update(
             support_count=Support.objects.filter(idea=target).count()

@@ -7,14 +7,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from ideabank.models import IdeaFollow, IdeaStatusChange, Support
+from ideabank.models import IdeaStatusChange, Support
 from participation.accounts.models import User
+from participation.notifications.models import Follow
 
 
 def status_change_recipients(change: IdeaStatusChange) -> list[User]:
     """Supporters and followers, each once, except the person who made the change."""
     ids = set(Support.objects.filter(idea=change.idea_id).values_list("user_id", flat=True))
-    ids |= set(IdeaFollow.objects.filter(idea=change.idea_id).values_list("user_id", flat=True))
+    ids |= set(Follow.objects.filter(idea=change.idea_id).values_list("user_id", flat=True))
     ids.discard(change.changed_by_id)
     return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk"))
 

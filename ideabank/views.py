@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideabank import operations
 from ideabank.forms import CommentForm, IdeaFilterForm, IdeaForm, Sort
 from ideabank.geocoding import parse_place_token, search_places
-from ideabank.models import Idea, IdeaFollow, IdeaStatus, Support
+from ideabank.models import Idea, IdeaStatus, Support
 from ideabank.permissions import can_answer, can_comment, can_see_original, get_idea_for_user
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError
 from participation.live.events import last_event_id
+from participation.notifications.models import Follow
 
 IDEAS_PER_PAGE = 20
 MAP_LIST_PER_PAGE = 50
@@ -225,7 +226,7 @@ def idea_detail(request, pk):
     idea = get_idea_for_user(request.user, pk)
     user = request.user
     supported = user.is_authenticated and Support.objects.filter(idea=idea, user=user).exists()
-    following = user.is_authenticated and IdeaFollow.objects.filter(idea=idea, user=user).exists()
+    following = user.is_authenticated and Follow.objects.filter(idea=idea, user=user).exists()
     draft = request.session.pop(f"idea-comment-draft-{idea.pk}", None)
     return render(
         request,

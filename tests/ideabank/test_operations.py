@@ -7,11 +7,12 @@ from django.test import override_settings
 from PIL import Image
 
 from ideabank import operations
-from ideabank.models import Idea, IdeaFollow, IdeaStatus, Support, Topic
+from ideabank.models import Idea, IdeaStatus, Support, Topic
 from ideabank.tasks import notify_status_change
 from participation.contributions.models import Contribution
 from participation.contributions.operations import ContributionError
 from participation.live.models import Event
+from participation.notifications.models import Follow
 
 from .conftest import jpeg_with_gps
 
@@ -218,11 +219,11 @@ def test_a_pending_idea_cannot_be_supported(make_idea, resident, premoderated):
 
 def test_author_follows_own_idea_and_others_can_follow_once(make_idea, resident):
     idea = make_idea()
-    assert IdeaFollow.objects.filter(idea=idea, user=idea.author).exists()
+    assert Follow.objects.filter(idea=idea, user=idea.author).exists()
     assert operations.do_follow(resident, idea) is True
     assert operations.do_follow(resident, idea) is False
     assert operations.do_unfollow(resident, idea) is True
-    assert not IdeaFollow.objects.filter(idea=idea, user=resident).exists()
+    assert not Follow.objects.filter(idea=idea, user=resident).exists()
 
 
 def test_comments_go_to_the_ideas_own_discussion(make_idea, resident):
@@ -342,8 +343,8 @@ def test_followers_of_the_duplicate_follow_the_merged_idea(make_idea, resident, 
     operations.do_follow(resident, duplicate)
     operations.do_follow(resident, keep)
     operations.do_merge_ideas(planner, duplicate, keep)
-    assert IdeaFollow.objects.filter(idea=keep, user=resident).count() == 1
-    assert IdeaFollow.objects.filter(idea=keep, user=duplicate.author).exists()
+    assert Follow.objects.filter(idea=keep, user=resident).count() == 1
+    assert Follow.objects.filter(idea=keep, user=duplicate.author).exists()
 
 
 def test_an_idea_cannot_be_merged_into_itself_or_twice(make_idea, planner):
