@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("ideer/", include("ideabank.urls")),
     path("innlegg/", include("participation.contributions.urls")),
     path("feeds/", include("participation.notifications.urls")),
+    path("varsler/", include("participation.notifications.account_urls")),
+    path("avmelding/", include("participation.notifications.unsubscribe_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
