@@ -1,4 +1,12 @@
 """Follows and notification settings: /varsler/ (the page listing them) and follow buttons."""
 
+from django.urls import path
+
+from participation.notifications import views
+
 app_name = "follows"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("folg/<str:kind>/<int:pk>/", views.follow, name="follow"),
+    path("slutt/<str:kind>/<int:pk>/", views.unfollow, name="unfollow"),
+]

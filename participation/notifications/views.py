@@ -1,0 +1,153 @@
+"""Follow buttons and the page listing what a person follows and how often they hear of it."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participation.notifications import operations
+from participation.notifications.models import Follow, Frequency, NotificationKind
+
+
+def _target(request, kind: str, pk: int):
+    """The thing to follow, if the person may see it; anything else is a 404."""
+    if kind == Follow.Kind.HEARING:
+        from hearings.permissions import get_hearing_for_user
+
+        return get_hearing_for_user(request.user, pk)
+    if kind == Follow.Kind.IDEA:
+        from ideabank.permissions import get_idea_for_user
+
+        return get_idea_for_user(request.user, pk)
+    if kind == Follow.Kind.TOPIC:
+        from ideabank.models import Topic
+
+        return get_object_or_404(Topic, pk=pk)
+    if kind == Follow.Kind.AREA:
+        from participation.geo.models import Area
+
+        return get_object_or_404(Area, pk=pk)
+    raise Http404
+
+
+def _safe_next(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("follows:index")
+
+
+FOLLOWED = {
+    Follow.Kind.HEARING: lambda name: _("You follow the hearing “%(name)s”.") % {"name": name},
+    Follow.Kind.IDEA: lambda name: _("You follow the idea “%(name)s”.") % {"name": name},
+    Follow.Kind.TOPIC: lambda name: _("You follow the topic “%(name)s”.") % {"name": name},
+    Follow.Kind.AREA: lambda name: _("You follow the area “%(name)s”.") % {"name": name},
+}
+UNFOLLOWED = {
+    Follow.Kind.HEARING: lambda name: (
+        _("You no longer follow the hearing “%(name)s”.") % {"name": name}
+    ),
+    Follow.Kind.IDEA: lambda name: _("You no longer follow the idea “%(name)s”.") % {"name": name},
+    Follow.Kind.TOPIC: lambda name: (
+        _("You no longer follow the topic “%(name)s”.") % {"name": name}
+    ),
+    Follow.Kind.AREA: lambda name: _("You no longer follow the area “%(name)s”.") % {"name": name},
+}
+
+
+def target_name(target) -> str:
+    for attribute in ("public_title", "title", "name"):
+        value = getattr(target, attribute, "")
+        if value:
+            return str(value)
+    return str(target)
+
+
+@require_POST
+def follow(request, kind, pk):
+    return _follow_or_unfollow(request, kind, pk, unfollow=False)
+
+
+@require_POST
+def unfollow(request, kind, pk):
+    return _follow_or_unfollow(request, kind, pk, unfollow=True)
+
+
+def _follow_or_unfollow(request, kind, pk, *, unfollow):
+    target = _target(request, kind, pk)
+    next_url = _safe_next(request)
+    try:
+        if unfollow:
+            operations.do_unfollow(request.user, target)
+            messages.success(request, UNFOLLOWED[kind](target_name(target)))
+        else:
+            operations.do_follow(request.user, target)
+            messages.success(request, FOLLOWED[kind](target_name(target)))
+    except operations.FollowLoginRequired as error:
+        messages.info(request, error.message)
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+    return redirect(next_url)
+
+
+class FrequencyForm(forms.Form):
+    """One radio group per kind of notification the person may choose for."""
+
+    def __init__(self, *args, kinds, initial_frequencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Frequency.choices)
+        for kind in kinds:
+            self.fields[kind] = forms.ChoiceField(
+                label=NotificationKind(kind).label,
+                choices=[(value, labels[value]) for value in operations.frequencies_allowed(kind)],
+                widget=forms.RadioSelect,
+                initial=initial_frequencies[kind],
+            )
+
+
+def _follows_by_kind(user) -> list[tuple[str, str, list]]:
+    follows = list(
+        Follow.objects.filter(user=user).select_related("hearing", "idea", "topic", "area")
+    )
+    headings = {
+        Follow.Kind.HEARING: _("Hearings and plans"),
+        Follow.Kind.IDEA: _("Ideas"),
+        Follow.Kind.TOPIC: _("Topics"),
+        Follow.Kind.AREA: _("Areas"),
+    }
+    return [
+        (kind.value, headings[kind], [f for f in follows if f.kind == kind.value])
+        for kind in Follow.Kind
+    ]
+
+
+@login_required
+def index(request):
+    user = request.user
+    kinds = operations.kinds_for(user)
+    form = FrequencyForm(
+        request.POST or None,
+        kinds=kinds,
+        initial_frequencies=operations.all_frequencies(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.do_set_frequencies(user, form.cleaned_data)
+        except operations.FollowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("follows:index")
+    return render(
+        request,
+        "notifications/follows.html",
+        {"groups": _follows_by_kind(user), "form": form},
+    )
