@@ -173,8 +173,13 @@ class Support(models.Model):
     """One person's support for an idea. One per account, and one per eID identity."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    # Null once the supporter deleted the account: the support stays counted, nobody's.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_supports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idea_supports",
     )
     # A copy of user.pid_hash when the person logged in with eID: the same person with two
     # accounts is still one person.
