@@ -398,7 +398,8 @@ def do_merge_ideas(staff, duplicate: Idea, into: Idea) -> Idea:
         )
         move, drop = [], []
         for support in Support.objects.filter(idea=dup).order_by("created_at", "pk"):
-            if support.user_id in users or (
+            # A support whose account was deleted (user_id None) is nobody's duplicate.
+            if (support.user_id is not None and support.user_id in users) or (
                 support.identity_hash and support.identity_hash in hashes
             ):
                 drop.append(support.pk)
