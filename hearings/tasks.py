@@ -31,8 +31,12 @@ def send_submission_receipt(submission_id: int) -> None:
 
 @task()
 def send_response_published(submission_id: int) -> None:
-    # Claimed by a conditional UPDATE in the same transaction as the send: a retried or
-    # duplicated task finds it claimed and mails no one; a failed send rolls the claim back.
+    """Queue the sender's RESPONSE notification (mailed at once or in their digest, as they
+    chose; see participation/notifications). Claimed by a conditional UPDATE in the same
+    transaction as the queueing: a retried or duplicated task queues nothing more."""
+    from participation.notifications.delivery import notify
+    from participation.notifications.models import NotificationKind
+
     with transaction.atomic():
         claimed = Submission.objects.filter(
             pk=submission_id,
@@ -41,9 +45,15 @@ def send_response_published(submission_id: int) -> None:
         ).update(response_notified_at=timezone.now())
         if not claimed:
             return
-        submission = Submission.objects.select_related("hearing", "author").get(pk=submission_id)
-        if submission.response:
-            _send(submission.author, "hearings/email/response", {"submission": submission})
+        submission = Submission.objects.select_related("hearing").get(pk=submission_id)
+        if submission.response and submission.author_id:
+            notify(
+                NotificationKind.RESPONSE,
+                [submission.author_id],
+                f"response:{submission.pk}",
+                hearing=submission.hearing,
+                contribution=submission,
+            )
 
 
 @task()

@@ -1,10 +1,7 @@
 """Background work for the idea bank; runs on the task worker (immediately in tests)."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from ideabank.models import IdeaStatusChange, Support
@@ -22,29 +19,30 @@ def status_change_recipients(change: IdeaStatusChange) -> list[User]:
 
 @task()
 def notify_status_change(change_id: int) -> int:
-    """Mail supporters and followers about a new status, in each one's language. Returns how
-    many were mailed; a retried task finds the change already claimed and mails nobody."""
-    claimed = IdeaStatusChange.objects.filter(pk=change_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return 0
-    change = IdeaStatusChange.objects.select_related("idea").get(pk=change_id)
-    recipients = status_change_recipients(change)
-    for user in recipients:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {
-                "user": user,
-                "LANGUAGE_CODE": translation.get_language(),
-                "idea": change.idea,
-                "change": change,
-                "status_label": change.get_status_display(),
-                "url": settings.SITE_URL + reverse("ideabank:detail", args=[change.idea_id]),
-            }
-            subject = render_to_string("ideabank/email/status_subject.txt", context).strip()
-            text = render_to_string("ideabank/email/status.txt", context)
-            html = render_to_string("ideabank/email/status.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    return len(recipients)
+    """Queue the notifications about a new status: RESPONSE for the idea's author,
+    FOLLOWED_ACTIVITY for supporters and followers (each once, not the person who made the
+    change). They are mailed in each one's language, at once or in their digest (see
+    participation/notifications). Returns how many were queued; a retried task finds the
+    change already claimed and queues nothing."""
+    from participation.notifications.delivery import notify
+    from participation.notifications.models import NotificationKind
+
+    with transaction.atomic():
+        claimed = IdeaStatusChange.objects.filter(pk=change_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return 0
+        change = IdeaStatusChange.objects.select_related("idea").get(pk=change_id)
+        idea = change.idea
+        key = f"idea-status:{change.pk}"
+        queued = notify(
+            NotificationKind.RESPONSE,
+            [idea.author_id],
+            key,
+            idea=idea,
+            exclude_user_id=change.changed_by_id,
+        )
+        others = {user.pk for user in status_change_recipients(change)} - {idea.author_id}
+        queued += notify(NotificationKind.FOLLOWED_ACTIVITY, others, key, idea=idea)
+    return queued

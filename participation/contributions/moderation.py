@@ -119,15 +119,19 @@ def _reader_removed(contribution: Contribution) -> None:
 
 
 def _notify_author(contribution: Contribution, decision: str) -> None:
+    """Queue the author's notification in the decision's transaction; mailed after commit
+    (or in their digest), see participation/notifications/delivery.py."""
+    from participation.notifications.delivery import notify
+    from participation.notifications.models import NotificationKind
+
     if contribution.author_id is None:
         return
-
-    def enqueue():
-        from participation.contributions.tasks import notify_author_of_decision
-
-        notify_author_of_decision.enqueue(contribution.pk, decision)
-
-    transaction.on_commit(enqueue)
+    notify(
+        NotificationKind.MODERATION,
+        [contribution.author_id],
+        f"moderation:{contribution.pk}:{decision}",
+        contribution=contribution,
+    )
 
 
 # ---------------------------------------------------------------- claims
@@ -217,6 +221,10 @@ def do_publish(moderator, contribution: Contribution) -> Contribution:
             )
         if was == State.PENDING:
             _notify_author(locked, "published")
+            if locked.kind == Contribution.Kind.COMMENT:
+                from participation.notifications.delivery import notify_reply
+
+                notify_reply(locked)  # a reply held for moderation reaches its parent now
     return locked
 
 

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.contributions.badges import author_badge
 from participation.contributions.models import Contribution, Discussion, ModerationMode
 from participation.live.events import emit
 from participation.text.render import render_redacted
@@ -79,6 +80,10 @@ def public_event_payload(contribution: Contribution) -> dict:
         if contribution.published_at
         else None,
         "parent_id": getattr(contribution, "parent_id", None),
+        # Comments only: the "elected representative" badge (party/role, or "").
+        "author_badge": author_badge(contribution)
+        if contribution.kind == Contribution.Kind.COMMENT
+        else "",
     }
 
 
@@ -129,6 +134,10 @@ def do_create_comment(
             )
             AuditEntry.objects.create(contribution=comment, actor=user, action="commented")
             announce_new(comment)
+            if parent is not None and comment.state == Contribution.State.PUBLISHED:
+                from participation.notifications.delivery import notify_reply
+
+                notify_reply(comment)
     except IntegrityError:
         existing = Comment.objects.filter(author=user, idempotency_key=idempotency_key).first()
         if existing is None:
