@@ -26,8 +26,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -47,8 +48,8 @@ DEADLINE_DAYS = 14
 THREADS_PER_DIGEST = 3
 # Mails claimed and sent per transaction (and per SMTP connection).
 BATCH_SIZE = 200
-# Not in the middle of the night: the cron command may run at any hour.
-SEND_FROM_HOUR = 6
+# In the morning, with the other digests (delivery.py): the cron command may run at any hour.
+SEND_FROM_HOUR = getattr(settings, "NOTIFICATION_DIGEST_HOUR", 7)
 PERIOD_DAYS = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}
 PUBLISHED = Contribution.State.PUBLISHED
 
@@ -342,12 +343,34 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _unsubscribe_url(user) -> str | None:
+    """The one-click unsubscribe link for the digest kind, from the shared delivery module."""
+    try:
+        from participation.notifications.delivery import unsubscribe_url
+
+        return unsubscribe_url(user.pk, KIND)
+    except (ImportError, NoReverseMatch):
+        return None
+
+
+def _base_template(unsubscribe: str | None) -> str:
+    """The shared mail layout (with its unsubscribe footer) when it is there; else our own."""
+    if unsubscribe:
+        try:
+            get_template("notifications/email/base.html")
+            return "notifications/email/base"
+        except TemplateDoesNotExist:
+            pass
+    return "notifications/email/politician_digest_base"
+
+
 def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlternatives:
     """The mail for one digest, in the recipient's language. No queries."""
     user = digest.user
     language = user.preferred_language or settings.LANGUAGE_CODE
     now = now or timezone.now()
     with translation.override(language):
+        unsubscribe = _unsubscribe_url(user)
         context = {
             "user": user,
             "LANGUAGE_CODE": language,
@@ -371,25 +394,24 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
             ],
             "deadline_days": DEADLINE_DAYS,
             "settings_url": _absolute(reverse("follows:index")),
+            "unsubscribe_url": unsubscribe,
+            "base_template": _base_template(unsubscribe),
+            "municipality": settings.MUNICIPALITY_NAME,
         }
         subject = render_to_string("notifications/email/politician_digest_subject.txt", context)
+        context["subject"] = subject = " ".join(subject.split())
         text = render_to_string("notifications/email/politician_digest.txt", context)
         html = render_to_string("notifications/email/politician_digest.html", context)
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[user.email], headers=_list_headers(user)
-    )
+    headers = {}
+    if unsubscribe:
+        # RFC 2369 + RFC 8058: the mail program's own unsubscribe button stops this digest.
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(subject, text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
-
-
-def _list_headers(user) -> dict[str, str]:
-    """List-Unsubscribe for the digest kind, from the shared delivery module when it has it."""
-    try:
-        from participation.notifications import delivery
-    except ImportError:
-        return {}
-    headers = getattr(delivery, "unsubscribe_headers", None)
-    return headers(user, KIND) if headers else {}
 
 
 def _queue(digests: list[Digest], key: str) -> None:

@@ -315,3 +315,30 @@ def test_daily_digests_are_due_every_morning_and_weekly_ones_on_mondays(
         user=politician, kind=KIND, key=outbox_key("daily", "2026-11-23"), sent_at=tuesday
     )
     assert send_due_politician_digests(tuesday + timedelta(hours=3)) == []
+
+
+def test_the_digest_has_one_click_unsubscribe_for_the_digest_kind(
+    make_user, make_hearing, politician, now, in_period
+):
+    delivery = pytest.importorskip("participation.notifications.delivery")
+    from django.urls import NoReverseMatch
+
+    try:
+        delivery.unsubscribe_url(politician.pk, KIND)
+    except NoReverseMatch:
+        pytest.skip("the unsubscribe page is not wired up")
+    from participation.notifications.unsubscribe import read_token
+
+    hearing = make_hearing()
+    Follow.objects.create(user=politician, hearing=hearing)
+    comment(make_user(email="kari@example.org"), hearing.discussion, in_period)
+    mail.outbox.clear()
+
+    send_politician_digests.enqueue(WEEKLY, period_key_for(WEEKLY, now))
+
+    (message,) = mail.outbox
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in message.body and link in message.alternatives[0][0]
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert read_token(token) == (politician, KIND)
