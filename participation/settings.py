@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "participation.notifications",
     "hearings",
     "ideabank",
+    "initiatives",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -387,6 +388,12 @@ MAP_CENTER = env.list("MAP_CENTER", cast=float, default=[59.91, 10.75])
 # reach ws.geonorge.no; the default searches the local gazetteer of areas and places).
 IDEABANK_ALLOW_FREE_TAGS = env.bool("IDEABANK_ALLOW_FREE_TAGS", default=False)
 IDEABANK_GEOCODER = env.str("IDEABANK_GEOCODER", default="ideabank.geocoding.LocalGazetteer")
+# Citizen initiatives (kommuneloven § 12-1): the council must consider an initiative signed by
+# 2 % of the residents, at most 300 in a municipality and 500 in a county. The collection period
+# is the platform's own rule (0 = no end).
+MUNICIPALITY_POPULATION = env.int("MUNICIPALITY_POPULATION", default=25000)
+MUNICIPALITY_IS_COUNTY = env.bool("MUNICIPALITY_IS_COUNTY", default=False)
+INITIATIVE_COLLECTION_DAYS = env.int("INITIATIVE_COLLECTION_DAYS", default=180)
 
 _EMAIL_URL = _required(
     "EMAIL_URL", "consolemail://" if ENVIRONMENT == "development" else "memorymail://"

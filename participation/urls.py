@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("horinger/", include("hearings.urls")),
     path("ideer/", include("ideabank.urls")),
+    path("innbyggerforslag/", include("initiatives.urls")),
     path("innlegg/", include("participation.contributions.urls")),
     path("feeds/", include("participation.notifications.urls")),
     path("varsler/", include("participation.notifications.account_urls")),

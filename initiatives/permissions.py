@@ -1,0 +1,63 @@
+"""Who may do what with citizen initiatives, as named predicates."""
+
+from django.http import Http404
+
+from initiatives.models import Initiative
+from participation.accounts.permissions import is_moderator, is_planner
+from participation.contributions.operations import ContributionError
+
+
+def can_see_initiative(user, initiative: Initiative) -> bool:
+    """Published initiatives are public; before that, the proposer and staff who handle it."""
+    if initiative.is_public:
+        return True
+    return user.is_authenticated and (
+        initiative.author_id == user.pk or is_planner(user) or is_moderator(user)
+    )
+
+
+def can_see_original(user, initiative: Initiative) -> bool:
+    """The text as written, before redaction: the proposer and staff."""
+    if not user.is_authenticated:
+        return False
+    return initiative.author_id == user.pk or is_planner(user) or is_moderator(user)
+
+
+def can_start(user) -> bool:
+    from initiatives.operations import check_can_start
+
+    return _allowed(check_can_start, user)
+
+
+def can_sign(user, initiative: Initiative) -> bool:
+    from initiatives.operations import check_can_sign
+
+    return _allowed(check_can_sign, user, initiative)
+
+
+def can_withdraw_initiative(user, initiative: Initiative) -> bool:
+    from initiatives.operations import check_can_withdraw_initiative
+
+    return _allowed(check_can_withdraw_initiative, user, initiative)
+
+
+def can_handle(user) -> bool:
+    """Export the signature list, post the council's decision, change the status."""
+    return is_planner(user)
+
+
+def _allowed(check, *args) -> bool:
+    try:
+        check(*args)
+    except ContributionError:
+        return False
+    return True
+
+
+def get_initiative_for_user(user, pk) -> Initiative:
+    """An initiative the user may see; anything else is a 404, so pending or rejected ones do
+    not leak."""
+    initiative = Initiative.objects.select_related("discussion").filter(pk=pk).first()
+    if initiative is None or not can_see_initiative(user, initiative):
+        raise Http404
+    return initiative
