@@ -35,8 +35,9 @@ def _extra_loaders():
     """Each app's own demo content, in order: areas before the ideas pinned in them."""
     from hearings import demo as hearings_demo
     from ideabank import demo as ideabank_demo
+    from initiatives import demo as initiatives_demo
 
-    return [hearings_demo.load, ideabank_demo.load]
+    return [hearings_demo.load, ideabank_demo.load, initiatives_demo.load]
 
 
 def _pages() -> HomePage:
