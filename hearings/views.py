@@ -21,6 +21,7 @@ from hearings.permissions import (
     can_see_original,
     get_hearing_for_user,
 )
+from participation.contributions.badges import with_author_badge
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError, public_rendering
 from participation.live.events import last_event_id
@@ -61,9 +62,13 @@ def posts_version(discussion) -> int:
 
 def comment_page(hearing, page_number):
     """Top-level comments, paged, each with its published replies: two queries in all."""
-    replies = Comment.objects.filter(state=PUBLISHED).order_by("created_at", "pk")
+    replies = with_author_badge(Comment.objects.filter(state=PUBLISHED)).order_by(
+        "created_at", "pk"
+    )
     top = (
-        Comment.objects.filter(discussion=hearing.discussion, parent=None, state=PUBLISHED)
+        with_author_badge(
+            Comment.objects.filter(discussion=hearing.discussion, parent=None, state=PUBLISHED)
+        )
         .order_by("created_at", "pk")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="published_replies"))
     )

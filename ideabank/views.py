@@ -18,6 +18,7 @@ from ideabank.forms import CommentForm, IdeaFilterForm, IdeaForm, Sort
 from ideabank.geocoding import parse_place_token, search_places
 from ideabank.models import Idea, IdeaStatus, Support
 from ideabank.permissions import can_answer, can_comment, can_see_original, get_idea_for_user
+from participation.contributions.badges import with_author_badge
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError
 from participation.live.events import last_event_id
@@ -212,9 +213,15 @@ def place_search(request):
 
 
 def comment_page(idea, page_number):
-    replies = Comment.objects.filter(state=PUBLISHED).order_by("created_at", "pk")
+    replies = with_author_badge(Comment.objects.filter(state=PUBLISHED)).order_by(
+        "created_at", "pk"
+    )
     top = (
-        Comment.objects.filter(discussion=idea.comments_discussion_id, parent=None, state=PUBLISHED)
+        with_author_badge(
+            Comment.objects.filter(
+                discussion=idea.comments_discussion_id, parent=None, state=PUBLISHED
+            )
+        )
         .order_by("created_at", "pk")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="published_replies"))
     )

@@ -216,6 +216,16 @@
       var name = node.querySelector("[data-field='name']");
       name.id = prefix + "-h";
       name.textContent = event.author_name + (event.organisation_name ? ", " + event.organisation_name : "");
+      // An elected representative's comment: the badge's words join the article's name.
+      var badge = node.querySelector("[data-field='badge']");
+      if (badge && event.author_badge) {
+        badge.id = prefix + "-badge";
+        badge.querySelector("[data-field='badge-role']").textContent = event.author_badge;
+        badge.hidden = false;
+        article.setAttribute("aria-labelledby", prefix + "-h " + prefix + "-badge");
+      } else if (badge) {
+        badge.remove();
+      }
       var time = node.querySelector("time");
       if (time && event.published_at) {
         time.setAttribute("datetime", event.published_at);
