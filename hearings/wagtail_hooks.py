@@ -5,8 +5,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.db.models import Count, Q
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,7 @@ from wagtail.log_actions import log
 from hearings import admin_views, review
 from hearings.models import Hearing
 from hearings.operations import end_of_day
+from ideabank.models import Topic
 from participation.accounts.permissions import is_planner
 from participation.contributions.models import ModerationMode
 
@@ -70,11 +74,15 @@ class HearingForm(WagtailAdminModelForm):
 
     class Meta:
         model = Hearing
-        fields = HEARING_FIELDS
+        fields = [*HEARING_FIELDS, "topics"]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hearing = self.instance
+        # The municipality's topic list, not residents' free tags (but keep what is chosen).
+        chosen = Q(pk__in=hearing.topics.all()) if hearing.pk else Q(pk__in=[])
+        self.fields["topics"].queryset = Topic.objects.filter(Q(official=True) | chosen)
         if hearing.pk:
             opens = timezone.localtime(hearing.opens_at, OSLO)
             closes = timezone.localtime(hearing.closes_at, OSLO)
@@ -123,6 +131,7 @@ class HearingCreateView(generic.CreateView):
             closes_at=data["closes_at"],
             **{f: data[f] for f in HEARING_FIELDS},
         )
+        hearing.topics.set(data["topics"])
         log(instance=hearing, action="wagtail.create", user=self.request.user)
         _warn(self.request, warnings)
         return hearing
@@ -134,9 +143,21 @@ class HearingEditView(generic.EditView):
         warnings = review.do_update_hearing(
             self.request.user, hearing, moderation=self.form.cleaned_data["moderation"]
         )
+        self.form.save_m2m()  # the topics
+        forget_cached_topics(hearing)
         log(instance=hearing, action="wagtail.edit", user=self.request.user)
         _warn(self.request, warnings)
         return hearing
+
+
+def forget_cached_topics(hearing) -> None:
+    """The plan page caches the hearing's topics; show a change at once."""
+    cache.delete_many(
+        [
+            make_template_fragment_key("hearing_topics", [hearing.pk, code])
+            for code, _name in settings.LANGUAGES
+        ]
+    )
 
 
 class HearingViewSet(ModelViewSet):
@@ -179,6 +200,7 @@ class HearingViewSet(ModelViewSet):
             FieldPanel("comments_allowed"),
             FieldPanel("moderation"),
             FieldPanel("area"),
+            FieldPanel("topics"),
             FieldPanel("is_published"),
         ],
         base_form_class=HearingForm,

@@ -37,6 +37,7 @@ from participation.contributions.operations import (
 )
 from participation.geo.operations import area_for_point
 from participation.live.events import emit
+from participation.notifications import operations as follows
 from participation.notifications.models import Follow
 from participation.text.redact import redact_personal_data
 
@@ -288,19 +289,15 @@ def do_withdraw_support(user, idea: Idea) -> bool:
 
 
 def do_follow(user, idea: Idea) -> bool:
+    # Follows of every kind live in participation.notifications; this keeps the idea bank's
+    # login error (LoginRequired) for its own views.
     check_logged_in(user)
-    try:
-        with transaction.atomic():
-            Follow.objects.create(user=user, idea=idea)
-    except IntegrityError:
-        return False
-    return True
+    return follows.do_follow(user, idea)
 
 
 def do_unfollow(user, idea: Idea) -> bool:
     check_logged_in(user)
-    deleted, _counts = Follow.objects.filter(user=user, idea=idea).delete()
-    return bool(deleted)
+    return follows.do_unfollow(user, idea)
 
 
 # ---------------------------------------------------------------- commenting

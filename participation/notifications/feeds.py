@@ -24,13 +24,14 @@ from icalendar import Calendar, Event
 
 from cms.models import PlanPage
 from hearings.models import Hearing, Submission
+from ideabank.models import Topic
 from participation.contributions.models import Contribution
 from participation.geo.models import Area
 
 FEED_LIMIT = 50
 
 
-def published_hearings(area=None):
+def published_hearings(area=None, topic=None):
     hearings = (
         Hearing.objects.filter(is_published=True)
         .select_related("area")
@@ -44,6 +45,8 @@ def published_hearings(area=None):
     )
     if area is not None:
         hearings = hearings.filter(area=area)
+    if topic is not None:
+        hearings = hearings.filter(topics=topic)
     return hearings
 
 
@@ -146,6 +149,35 @@ class AreaHearingsFeed(HearingsAtomFeed):
     description = subtitle
 
 
+class AreaHearingsRssFeed(AreaHearingsFeed):
+    feed_type = Rss201rev2Feed
+
+
+class TopicHearingsFeed(HearingsAtomFeed):
+    """Published hearings on one topic (the idea bank's topics, which hearings are tagged with)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, obj):
+        return _("Public hearings about %(topic)s – %(municipality)s") % {
+            "topic": obj.name,
+            "municipality": settings.MUNICIPALITY_NAME,
+        }
+
+    def subtitle(self, obj):
+        return _("New public hearings about %(topic)s and their deadlines.") % {"topic": obj.name}
+
+    description = subtitle
+
+    def items(self, obj):
+        return published_hearings(topic=obj).order_by("-opens_at", "-pk")[:FEED_LIMIT]
+
+
+class TopicHearingsRssFeed(TopicHearingsFeed):
+    feed_type = Rss201rev2Feed
+
+
 class SubmissionsFeed(Feed):
     """A published hearing's published submissions: the public name and the redacted text."""
 
@@ -201,15 +233,6 @@ class SubmissionsFeed(Feed):
 def deadlines_calendar(request, slug=None):
     """Hearing deadlines as an iCal calendar to subscribe to, one event per deadline."""
     area = get_object_or_404(Area, slug=slug) if slug else None
-    hearings = published_hearings(area=area).order_by("-closes_at", "-pk")[:FEED_LIMIT]
-    host = request.get_host().split(":")[0]
-    now = timezone.now().astimezone(UTC)
-
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.MUNICIPALITY_NAME}//Medvirkning//NO")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     if area:
         name = _("Hearing deadlines in %(area)s – %(municipality)s") % {
             "area": area.name,
@@ -219,6 +242,29 @@ def deadlines_calendar(request, slug=None):
         name = _("Hearing deadlines – %(municipality)s") % {
             "municipality": settings.MUNICIPALITY_NAME
         }
+    return _calendar(request, published_hearings(area=area), name)
+
+
+def topic_deadlines_calendar(request, slug):
+    """The deadlines of hearings on one topic."""
+    topic = get_object_or_404(Topic, slug=slug)
+    name = _("Hearing deadlines about %(topic)s – %(municipality)s") % {
+        "topic": topic.name,
+        "municipality": settings.MUNICIPALITY_NAME,
+    }
+    return _calendar(request, published_hearings(topic=topic), name)
+
+
+def _calendar(request, hearings, name: str) -> HttpResponse:
+    hearings = hearings.order_by("-closes_at", "-pk")[:FEED_LIMIT]
+    host = request.get_host().split(":")[0]
+    now = timezone.now().astimezone(UTC)
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.MUNICIPALITY_NAME}//Medvirkning//NO")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for hearing in hearings:
         url = request.build_absolute_uri(hearing_url(hearing, request))

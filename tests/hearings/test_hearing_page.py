@@ -75,8 +75,9 @@ def test_the_hearing_page_query_count_is_pinned(
     cache.clear()
     # Site, locale, routing (4), view restrictions, hearing, version, footer (3, its site
     # cache cleared too); then the lists: submissions (count, page, attachments), comments
-    # (count, page, replies); the crisis setting, for the banner.
-    with django_assert_num_queries(19):
+    # (count, page, replies); the crisis setting, for the banner; the hearing's topics (cached
+    # like the lists). Anonymous: no query for the follow button (a login link instead).
+    with django_assert_num_queries(20):
         client.get(page.url)
     # Warm: the lists come from the cache until the discussion changes.
     with django_assert_num_queries(11):
