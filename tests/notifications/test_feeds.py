@@ -2,6 +2,7 @@ from datetime import UTC, date
 from http import HTTPStatus
 
 import feedparser
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
@@ -320,3 +321,112 @@ def test_the_home_page_links_to_the_hearings_feed_and_calendar(client, demo_site
     assert '<link rel="alternate" type="application/atom+xml"' in page
     assert f'href="{url("hearings")}"' in page
     assert f'href="{url("deadlines")}"' in page
+
+
+# ------------------------------------------------------------------ by topic
+
+
+@pytest.fixture
+def topic(db):
+    from ideabank.models import Topic
+
+    return Topic.objects.create(name="Skule", slug="skule", official=True)
+
+
+def test_the_topic_feed_lists_only_published_hearings_on_that_topic(client, make_hearing, topic):
+    from ideabank.models import Topic
+
+    other = Topic.objects.create(name="Veg", slug="veg")
+    on_topic = make_hearing(title="Ny skule i sentrum")
+    on_topic.topics.add(topic, other)
+    make_hearing(title="Ny veg").topics.add(other)
+    make_hearing(title="Utan tema")
+    make_hearing(phase="draft", title="Hemmeleg skuleplan").topics.add(topic)
+
+    response, feed = fetch_feed(client, url("topic_hearings", "skule", language="en"))
+
+    assert feed.version == "atom10"
+    assert [entry.title for entry in feed.entries] == [on_topic.title]
+    assert "Hemmeleg" not in response.content.decode()
+    assert feed.feed.title.startswith("Public hearings about Skule")
+
+
+def test_the_topic_feed_also_comes_as_rss(client, make_hearing, topic):
+    hearing = make_hearing()
+    hearing.topics.add(topic)
+
+    response, feed = fetch_feed(client, url("topic_hearings_rss", "skule"))
+
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert feed.version == "rss20"
+    assert [entry.title for entry in feed.entries] == [hearing.title]
+
+
+def test_a_topic_with_a_norwegian_letter_in_its_slug_has_a_feed(client, make_hearing):
+    from ideabank.models import Topic
+
+    topic = Topic.objects.create(name="Miljø", slug="miljø")
+    hearing = make_hearing()
+    hearing.topics.add(topic)
+
+    _, feed = fetch_feed(client, url("topic_hearings", "miljø"))
+
+    assert [entry.title for entry in feed.entries] == [hearing.title]
+
+
+def test_the_topic_calendar_has_only_that_topics_deadlines(client, make_hearing, topic):
+    on_topic = make_hearing()
+    on_topic.topics.add(topic)
+    make_hearing()
+    make_hearing(phase="draft").topics.add(topic)
+
+    events, calendar = fetch_calendar(client, url("topic_deadlines", "skule", language="en"))
+
+    assert set(events) == {f"hearing-{on_topic.pk}@testserver"}
+    assert str(calendar["X-WR-CALNAME"]).startswith("Hearing deadlines about Skule")
+
+
+def test_an_unknown_topic_is_not_found(client, db):
+    assert client.get(url("topic_hearings", "finst-ikkje")).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(url("topic_deadlines", "finst-ikkje")).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_topic_feed_runs_the_same_queries_for_many_hearings_as_for_one(
+    client, make_hearing, topic, django_assert_num_queries
+):
+    make_hearing().topics.add(topic)
+    with django_assert_num_queries(3):  # the topic, its hearings (with area), their plan pages
+        fetch_feed(client, url("topic_hearings", "skule"))
+    for _ in range(5):
+        make_hearing().topics.add(topic)
+    with django_assert_num_queries(3):
+        _, feed = fetch_feed(client, url("topic_hearings", "skule"))
+    assert len(feed.entries) == 6
+
+
+def test_the_area_feed_also_comes_as_rss(client, make_hearing, make_area):
+    sentrum = make_area("Sentrum", "sentrum")
+    hearing = make_hearing(area=sentrum)
+
+    _, feed = fetch_feed(client, url("area_hearings_rss", "sentrum"))
+
+    assert feed.version == "rss20"
+    assert [entry.title for entry in feed.entries] == [hearing.title]
+
+
+def test_the_idea_list_by_topic_and_area_links_to_their_feeds(client, topic, make_area):
+    make_area("Sentrum", "sentrum")
+
+    html = client.get(reverse("ideabank:list"), {"topic": "skule", "area": "sentrum"})
+    html = html.content.decode()
+
+    for name, slug in [
+        ("topic_hearings", "skule"),
+        ("topic_deadlines", "skule"),
+        ("area_hearings", "sentrum"),
+        ("area_deadlines", "sentrum"),
+    ]:
+        assert f'href="{url(name, slug)}"' in html
+    assert html.count('<link rel="alternate" type="application/atom+xml"') == 2
+    unfiltered = client.get(reverse("ideabank:list")).content.decode()
+    assert url("topic_hearings", "skule") not in unfiltered
