@@ -62,3 +62,58 @@ def do_declare_name(user: User, name: str) -> None:
     user.name = name
     user.name_source = NameSource.DECLARED
     user.save(update_fields=["name", "name_source"])
+
+
+# ---------------------------------------------------------------- deleting an account
+
+
+class AccountDeletionRefused(Exception):
+    """Deleting this account is not possible now; the message says why, to the person."""
+
+
+def check_may_delete_account(user: User) -> None:
+    from django.utils.translation import gettext as _
+
+    from ideabank.models import Open311Client
+
+    if Open311Client.objects.filter(account=user).exists():
+        raise AccountDeletionRefused(
+            _(
+                "An Open311 client posts through this account. Ask the municipality to move "
+                "or remove the client first."
+            )
+        )
+    if (
+        user.is_superuser
+        and not User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).exists()
+    ):
+        raise AccountDeletionRefused(
+            _("This is the only administrator account. Make another administrator first.")
+        )
+
+
+def do_delete_account(user: User) -> None:
+    """Delete the account and everything that is only about the person.
+
+    What happens to each kind of row is in the privacy registry
+    (participation/accounts/privacy/): published posts stay under the published name without
+    the link, supports and signatures stay counted without the person, the rest goes. Files
+    are deleted once the transaction has committed.
+    """
+    import logging
+
+    from participation.accounts.privacy import entries
+    from participation.accounts.privacy.export import sessions_of
+
+    check_may_delete_account(user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        for entry in entries():
+            entry.erase(locked)
+        sessions = [s.pk for s in sessions_of(locked, include_expired=True)]
+        from django.contrib.sessions.models import Session
+
+        Session.objects.filter(pk__in=sessions).delete()
+        locked.delete()
+    # No identifier in the log: the account is gone, and so is who it was.
+    logging.getLogger("participation.accounts").info("An account was deleted on request")

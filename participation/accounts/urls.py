@@ -1,5 +1,5 @@
 from allauth.socialaccount import app_settings as socialaccount_settings
-from django.urls import path
+from django.urls import path, re_path
 
 from participation.accounts import views
 from participation.accounts.eid_settings import IDPORTEN_PROVIDER_ID
@@ -11,6 +11,13 @@ _eid = f"{socialaccount_settings.OPENID_CONNECT_URL_PREFIX}/{IDPORTEN_PROVIDER_I
 urlpatterns = [
     path("name/", views.declare_name, name="declare_name"),
     path("profile/", views.profile, name="profile"),
+    path("personvern/", views.privacy, name="privacy"),
+    re_path(
+        r"^personvern/last-ned\.(?P<fmt>json|html|pdf)$",
+        views.privacy_download,
+        name="privacy_download",
+    ),
+    path("personvern/slett/", views.privacy_delete, name="privacy_delete"),
     path(_eid, views.eid_login, name="eid_login"),
     path(f"{_eid}callback/", views.eid_callback, name="eid_callback"),
 ]

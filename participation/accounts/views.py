@@ -75,3 +75,87 @@ def profile(request):
         "may_declare_name": operations.may_declare_name(user),
     }
     return render(request, "accounts/profile.html", context)
+
+
+# ---------------------------------------------------------------- privacy: see, download, delete
+
+
+@login_required
+def privacy(request):
+    """Everything the platform holds about the person, and the ways out."""
+    from participation.accounts.privacy.export import account_rows, build_export, readable_sections
+
+    data = build_export(request.user)
+    context = {
+        "account_rows": account_rows(request.user),
+        "active_sessions": data["active_sessions"],
+        "sections": readable_sections(data),
+    }
+    return render(request, "accounts/privacy.html", context)
+
+
+@login_required
+def privacy_download(request, fmt):
+    """The person's own export; nobody else's can be asked for (there is no id in the URL)."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from participation.accounts.privacy import export
+
+    data = export.build_export(request.user)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(export.to_json(data), content_type="application/json")
+    elif fmt == "pdf":
+        response = HttpResponse(export.to_pdf(request.user, data), content_type="application/pdf")
+    else:
+        html = render_to_string(
+            "accounts/privacy_export.html",
+            {
+                "account_rows": export.account_rows(request.user),
+                "active_sessions": data["active_sessions"],
+                "sections": export.readable_sections(data),
+                "generated_at": data["generated_at"],
+            },
+            request=request,
+        )
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="personvern-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def privacy_delete(request):
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.utils.translation import gettext as _
+
+    from participation.accounts.privacy.forms import DeleteAccountForm, logged_in_recently
+    from participation.accounts.privacy.summary import deletion_summary
+
+    user = request.user
+    refused = ""
+    try:
+        operations.check_may_delete_account(user)
+    except operations.AccountDeletionRefused as exc:
+        refused = str(exc)
+    needs_fresh_login = not user.has_usable_password() and not logged_in_recently(request)
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and not refused and not needs_fresh_login and form.is_valid():
+        try:
+            operations.do_delete_account(user)
+        except operations.AccountDeletionRefused as exc:
+            refused = str(exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is deleted. Thank you for taking part."))
+            return redirect("wagtail_serve", "")
+    context = {
+        "form": form,
+        "refused": refused,
+        "needs_fresh_login": needs_fresh_login,
+        "summary": deletion_summary(user),
+    }
+    return render(request, "accounts/privacy_delete.html", context)

@@ -1,0 +1,157 @@
+"""A person's own data, as JSON, as a readable page and as PDF. Only ever for the person."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participation.accounts.privacy import entries, plain
+
+
+def sessions_of(user, *, include_expired=False) -> list[Session]:
+    """The database sessions logged in as `user` (unexpired ones unless told otherwise).
+
+    Django keeps no index from user to session, so each session is decoded; sessions last
+    hours (SESSION_COOKIE_AGE) and `clearsessions` removes old ones, so the table stays small.
+    """
+    found = []
+    sessions = Session.objects.all()
+    if not include_expired:
+        sessions = sessions.filter(expire_date__gt=timezone.now())
+    for session in sessions.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            found.append(session)
+    return found
+
+
+def account_facts(user) -> dict:
+    return {
+        "id": user.pk,
+        "name": user.name,
+        "name_source": user.name_source,
+        "email": user.email,
+        "preferred_language": user.preferred_language,
+        "assurance_level": user.assurance_level,
+        "assurance_level_label": str(user.get_assurance_level_display()),
+        "eid_verified_at": plain(user.eid_verified_at),
+        # Never the hash itself: it is a key to the person's identity number.
+        "identity": _("an identity hash is kept") if user.pid_hash else "",
+        "political_role": user.political_role,
+        "date_joined": plain(user.date_joined),
+        "last_login": plain(user.last_login),
+        "is_staff": user.is_staff,
+    }
+
+
+def build_export(user) -> dict:
+    sections = []
+    for entry in entries():
+        rows = entry.export(user)
+        sections.append(
+            {
+                "key": entry.section,
+                "title": str(entry.title),
+                "model": entry.model_label,
+                "field": entry.field,
+                "on_delete": entry.on_delete.value,
+                "rows": rows,
+            }
+        )
+    return {
+        "generated_at": plain(timezone.now()),
+        "account": account_facts(user),
+        "active_sessions": len(sessions_of(user)),
+        "sections": sections,
+    }
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _label(key: str) -> str:
+    return key.replace("__", " ").replace("_", " ").strip().capitalize()
+
+
+def readable(value) -> str:
+    """One value as a line of text for the readable page and the PDF."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {readable(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " | ".join(readable(v) for v in value) or "–"
+    return str(value)
+
+
+def readable_sections(data: dict) -> list[dict]:
+    """The export's sections with rows as (label, text) pairs, non-empty sections only."""
+    out = []
+    for section in data["sections"]:
+        if not section["rows"]:
+            continue
+        rows = [[(_label(k), readable(v)) for k, v in row.items()] for row in section["rows"]]
+        out.append({"key": section["key"], "title": section["title"], "rows": rows})
+    return out
+
+
+def account_rows(user) -> list[tuple[str, str]]:
+    facts = account_facts(user)
+    return [
+        (_("Name"), readable(facts["name"])),
+        (_("E-mail"), readable(facts["email"])),
+        (_("Language"), readable(facts["preferred_language"])),
+        (_("Identity"), facts["assurance_level_label"]),
+        (_("Last eID login"), readable(facts["eid_verified_at"])),
+        (_("Identity number"), readable(facts["identity"])),
+        (_("Account created"), readable(facts["date_joined"])),
+        (_("Last login"), readable(facts["last_login"])),
+    ]
+
+
+def to_pdf(user, data: dict) -> bytes:
+    from fpdf import FPDF
+
+    from hearings.exports import pdf_font_path
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    font = pdf_font_path()
+    if font:
+        pdf.add_font("body", "", font)
+        family = "body"
+
+        def clean(text):
+            return str(text)
+    else:
+        family = "helvetica"
+
+        def clean(text):
+            return str(text).encode("latin-1", "replace").decode("latin-1")
+
+    def line(text, size=9, height=5):
+        pdf.set_font(family, "", size)
+        pdf.multi_cell(0, height, clean(text), new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_title(clean(_("What we hold about you")))
+    pdf.add_page()
+    line(_("What we hold about you"), size=14, height=8)
+    line(_("Made %(when)s") % {"when": data["generated_at"]})
+    pdf.ln(2)
+    for label, value in account_rows(user):
+        line(f"{label}: {value}")
+    line(_("Active sessions: %(n)s") % {"n": data["active_sessions"]})
+    for section in readable_sections(data):
+        pdf.ln(3)
+        line(section["title"], size=11, height=6)
+        for row in section["rows"]:
+            line(" · ".join(f"{label}: {value}" for label, value in row), size=8, height=4)
+            pdf.ln(1)
+    return bytes(pdf.output())
