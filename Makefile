@@ -26,12 +26,16 @@ demo: migrate
 
 # Serves HTTP and WebSockets (daphne) and runs the background-task worker beside it.
 # The worker's output (including the e-mails it sends, printed in development) goes to
-# .run/worker.log so the demo logins stay readable above the server's log.
+# .run/worker.log so the demo logins stay readable above the server's log. Beside it, a loop
+# runs send_due_notifications every 5 minutes (production: cron, see docs/deploy.md).
 run: demo
 	@mkdir -p .run
 	@$(PY) manage.py db_worker --queue-name '*' > .run/worker.log 2>&1 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	while true; do $(PY) manage.py send_due_notifications; sleep 300; done \
+		> .run/due.log 2>&1 & due=$$!; \
+	trap "kill $$worker $$due 2>/dev/null" EXIT INT TERM; \
 	echo "Background tasks: .run/worker.log (e-mails sent by tasks are printed there)"; \
+	echo "Due notifications (new and closing hearings, digests) every 5 minutes: .run/due.log"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -9,6 +9,7 @@ something hidden, withdrawn or reversed in the meantime is not told. Every mail 
 one-click unsubscribe link (RFC 8058) and a link to the settings page.
 """
 
+import re
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -337,19 +338,29 @@ def _language(user) -> str:
     return user.preferred_language or settings.LANGUAGE_CODE
 
 
+def list_headers(url: str) -> dict[str, str]:
+    # RFC 2369 + RFC 8058: mail programs show an unsubscribe button that POSTs to the URL.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def unsubscribe_headers(user, scope: str) -> dict[str, str]:
+    """The one-click unsubscribe headers for a mail to `user` about `scope` (a kind, "all",
+    or "digest-daily"/"digest-weekly"); links in the active language."""
+    return list_headers(unsubscribe_url(user.pk, str(scope)))
+
+
 def _message(user, subject, text, html, unsubscribe) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[user.email],
-        headers={
-            # RFC 2369 + RFC 8058: mail programs show an unsubscribe button that POSTs here.
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        subject, text, to=[user.email], headers=list_headers(unsubscribe)
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def tidy(text: str) -> str:
+    """Plain text from templates: at most one empty line in a row, no trailing spaces."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
 def send(message: EmailMultiAlternatives) -> None:
@@ -379,7 +390,7 @@ def build_single(notification: Notification) -> EmailMultiAlternatives | None:
             "unsubscribe_scope": "kind",
             "municipality": settings.MUNICIPALITY_NAME,
         }
-        text = render_to_string("notifications/email/single.txt", context)
+        text = tidy(render_to_string("notifications/email/single.txt", context))
         html = render_to_string("notifications/email/single.html", context)
     return _message(user, item.subject, text, html, unsubscribe)
 
@@ -420,7 +431,7 @@ def build_digest(user, frequency: str, notifications) -> EmailMultiAlternatives 
             "unsubscribe_scope": "digest",
             "municipality": settings.MUNICIPALITY_NAME,
         }
-        text = render_to_string("notifications/email/digest.txt", context)
+        text = tidy(render_to_string("notifications/email/digest.txt", context))
         html = render_to_string("notifications/email/digest.html", context)
     return _message(user, subject, text, html, unsubscribe)
 
