@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from hearings.models import Hearing
 from ideabank.models import Topic
 from participation.notifications import operations
 from participation.notifications.models import (
@@ -441,3 +442,61 @@ def test_the_profile_and_the_menu_link_to_the_follows_page(client, resident):
 
     # In the person's own language (whatever the address).
     assert html.count('varsler/"') >= 2
+
+
+def test_a_logged_in_plan_page_asks_once_what_the_person_follows(
+    client, resident, make_hearing, plan_page, topic
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hearing = make_hearing()
+    hearing.topics.add(topic)
+    page = plan_page(hearing)
+    operations.do_follow(resident, topic)
+    client.force_login(resident)
+    client.get(page.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page.url).content.decode()
+
+    follow_table = Follow._meta.db_table
+    assert sum(follow_table in q["sql"] for q in queries.captured_queries) == 1
+    assert f'action="{follow_url("follow", "hearing", hearing.pk)}"' in html
+
+
+# ---------------------------------------------------------------- topics in the planner's form
+
+
+def test_the_planner_gives_a_hearing_topics_and_the_plan_page_shows_them_at_once(
+    client, make_user, make_hearing, plan_page, topic
+):
+    from tests.hearings.test_admin_hearing import form_data
+
+    free_tag = Topic.objects.create(name="Fritt merke", slug="fritt-merke", official=False)
+    planner = make_user(roles=["planner"])
+    client.force_login(planner)
+
+    form = client.get(reverse("hearing_admin:add")).content.decode()
+    assert "Skule" in form
+    assert "Fritt merke" not in form
+
+    client.post(reverse("hearing_admin:add"), form_data(case_number="2026/7777", topics=[topic.pk]))
+    hearing = Hearing.objects.get(case_number="2026/7777")
+    assert list(hearing.topics.all()) == [topic]
+    refused = client.post(
+        reverse("hearing_admin:add"), form_data(case_number="2026/9", topics=[free_tag.pk])
+    )
+    assert refused.status_code == HTTPStatus.OK
+
+    page = plan_page(hearing)
+    assert "?topic=skule" in client.get(page.url).content.decode()
+    other = Topic.objects.create(name="Veg", slug="veg")
+    response = client.post(
+        reverse("hearing_admin:edit", args=[hearing.pk]),
+        form_data(case_number="2026/7777", topics=[other.pk]),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    html = client.get(page.url).content.decode()
+    assert "?topic=veg" in html
+    assert "?topic=skule" not in html
