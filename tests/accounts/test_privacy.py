@@ -2,6 +2,7 @@
 and deleting the account leaves nothing of the person but their published posts."""
 
 import json
+from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -14,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from hearings.models import Attachment
@@ -28,6 +30,7 @@ from participation.contributions.moderation import do_reject, do_report
 from participation.contributions.operations import do_create_comment
 from participation.live.models import Event
 from participation.notifications.models import Follow, Notification, NotificationSetting
+from tests.conftest import PASSWORD
 
 NAME = "Ingeborg Privatsen"
 EMAIL = "ingeborg.privat@example.org"
@@ -586,3 +589,97 @@ def test_the_export_has_a_row_of_every_registered_kind(person, make_user, make_h
         if pk not in [row.get("id") for row in sections[section]]
     ]
     assert not absent, f"The export lacks the row made for: {absent}"
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_the_privacy_page_shows_the_persons_data_but_never_the_identity_hash(client, person):
+    NotificationSetting.objects.create(user=person, kind="reply", frequency="weekly")
+    client.force_login(person)
+    response = client.get(reverse("privacy"))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert EMAIL in page and NAME in page
+    assert PID_HASH not in page
+    assert reverse("privacy_delete") in page
+
+
+def test_the_privacy_pages_need_a_login(client):
+    for url in (
+        reverse("privacy"),
+        reverse("privacy_download", args=["json"]),
+        reverse("privacy_delete"),
+    ):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FOUND
+        assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("json", "application/json"), ("html", "text/html"), ("pdf", "application/pdf")],
+)
+def test_the_person_downloads_their_data(client, person, fmt, content_type):
+    client.force_login(person)
+    response = client.get(reverse("privacy_download", args=[fmt]))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith(content_type)
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    body = response.content
+    if fmt == "json":
+        data = json.loads(body)
+        assert data["account"]["email"] == EMAIL
+        assert data["active_sessions"] == 1
+    elif fmt == "html":
+        assert EMAIL in body.decode()
+    else:
+        assert body.startswith(b"%PDF")
+    assert PID_HASH.encode() not in body
+
+
+def test_the_delete_page_says_what_goes_and_what_stays(client, person, make_hearing):
+    hearing = make_hearing()
+    do_submit(person, hearing, "Publisert uttalelse.")
+    client.force_login(person)
+    page = client.get(reverse("privacy_delete")).content.decode()
+    assert "1 published post stays where it is" in page or "publisert" in page.lower()
+    assert 'name="password"' in page and 'name="confirm"' in page
+
+
+def test_a_wrong_password_deletes_nothing_and_keeps_the_box_ticked(client, person):
+    client.force_login(person)
+    response = client.post(reverse("privacy_delete"), {"confirm": "on", "password": "wrong"})
+    assert response.status_code == HTTPStatus.OK
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "checked" in response.content.decode()
+
+
+def test_the_person_deletes_the_account_with_the_password_and_is_logged_out(client, person):
+    client.force_login(person)
+    response = client.post(reverse("privacy_delete"), {"confirm": "on", "password": PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not get_user_model().objects.filter(pk=person.pk).exists()
+    assert not Session.objects.exists()
+    assert client.get(reverse("privacy")).status_code == HTTPStatus.FOUND
+
+
+def test_an_eid_only_account_must_have_logged_in_just_now(client, person):
+    import time
+
+    person.set_unusable_password()
+    person.save()
+    client.force_login(person)
+    page = client.get(reverse("privacy_delete")).content.decode()
+    assert reverse("eid_login") in page
+    client.post(reverse("privacy_delete"), {"confirm": "on"})
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "socialaccount", "at": time.time()}]
+    session.save()
+    response = client.post(reverse("privacy_delete"), {"confirm": "on"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not get_user_model().objects.filter(pk=person.pk).exists()

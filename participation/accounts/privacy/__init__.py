@@ -90,7 +90,7 @@ class Entry:
             from django.contrib.contenttypes.models import ContentType
 
             gfk = model._meta.get_field(self.field)
-            ct = ContentType.objects.get_for_model(type(user))
+            ct = ContentType.objects.get_for_model(user._meta.model)
             return manager.filter(**{gfk.ct_field: ct, gfk.fk_field: str(user.pk)})
         return manager.filter(**{self.field: user})
 
