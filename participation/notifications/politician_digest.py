@@ -12,7 +12,8 @@ discussed threads, and followed hearings that close within DEADLINE_DAYS, all wi
   and claims the rows in batches with a conditional UPDATE in the transaction that sends, so a
   retried or duplicated task mails nobody twice.
 - `send_due_politician_digests(now)` is what the scheduling command calls: daily digests once a
-  local day, weekly ones on Mondays (Europe/Oslo, the site's TIME_ZONE).
+  local day, weekly ones on Mondays (Europe/Oslo, the site's TIME_ZONE), from
+  NOTIFICATION_DIGEST_HOUR (7) like the other digests; a missed day is caught up.
 
 The periods are whole local days ending at the midnight that starts the day of sending, so a
 task that runs late (or again) counts exactly the same posts.
@@ -285,13 +286,17 @@ def _count_new_posts(targets: dict, start, end) -> dict[int, list[Thread]]:
 
 
 def build_politician_digests(
-    frequency: str, now: datetime, *, period: tuple[datetime, datetime] | None = None
+    frequency: str,
+    now: datetime,
+    *,
+    period: tuple[datetime, datetime] | None = None,
+    include_empty: bool = False,
 ) -> list[Digest]:
     """Every politician's digest for the period before `now` (or `period`), in recipient order.
 
     A fixed number of queries (see tests): recipients, their frequencies, their follows, the
     hearings (+ their plan pages), the ideas, then the counts and threads grouped by discussion.
-    Empty digests (nothing new, no deadline) are left out.
+    Empty digests (nothing new, no deadline) are left out unless `include_empty`.
     """
     start, end = period or period_for(frequency, now)
     users = _recipients(frequency)
@@ -331,7 +336,7 @@ def build_politician_digests(
             threads=hot[:THREADS_PER_DIGEST],
             deadlines=deadlines,
         )
-        if not digest.is_empty:
+        if include_empty or not digest.is_empty:
             digests.append(digest)
     return digests
 
@@ -415,9 +420,14 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
 
 
 def _queue(digests: list[Digest], key: str) -> None:
-    """One outbox row per recipient; an existing row (an earlier run) is left as it is."""
+    """One outbox row per recipient; an existing row (an earlier run) is left as it is. An
+    empty digest's row is written as done: no mail, but the period counts as handled."""
+    now = timezone.now()
     Notification.objects.bulk_create(
-        [Notification(user=d.user, kind=KIND, key=key) for d in digests],
+        [
+            Notification(user=d.user, kind=KIND, key=key, sent_at=now if d.is_empty else None)
+            for d in digests
+        ],
         ignore_conflicts=True,
         batch_size=500,
     )
@@ -444,6 +454,7 @@ def _claim(user_ids: list[int], key: str) -> set[int]:
 def deliver(digests: list[Digest], key: str) -> int:
     """Queue, claim and send; returns how many mails went out."""
     _queue(digests, key)
+    digests = [d for d in digests if not d.is_empty]
     sent = 0
     now = timezone.now()
     for first in range(0, len(digests), BATCH_SIZE):
@@ -466,27 +477,33 @@ def send_politician_digests(frequency: str, period_key: str) -> int:
     if frequency not in PERIOD_DAYS:
         raise ValueError(f"No politicians' digest is sent {frequency!r}")
     digests = build_politician_digests(
-        frequency, timezone.now(), period=period_from_key(frequency, period_key)
+        frequency,
+        timezone.now(),
+        period=period_from_key(frequency, period_key),
+        include_empty=True,
     )
     return deliver(digests, outbox_key(frequency, period_key))
 
 
 def due_periods(now: datetime) -> list[tuple[str, str]]:
-    """(frequency, period key) of the digests due at `now`: daily ones every local day, weekly
-    ones on Mondays, from SEND_FROM_HOUR local time."""
+    """(frequency, period key) of the latest digests due at `now`: the daily one from
+    SEND_FROM_HOUR each local day, the weekly one from SEND_FROM_HOUR on Mondays. Before that
+    hour it is the previous one, so a run missed (a server down at seven, or on Monday) is
+    caught up by the next."""
     local = timezone.localtime(now)
-    if local.hour < SEND_FROM_HOUR:
-        return []
-    due = [(Frequency.DAILY.value, period_key_for(Frequency.DAILY, now))]
-    if local.weekday() == 0:
-        due.append((Frequency.WEEKLY.value, period_key_for(Frequency.WEEKLY, now)))
-    return due
+    day = local.date() - timedelta(days=1 if local.hour < SEND_FROM_HOUR else 0)
+    monday = day - timedelta(days=day.weekday())
+    return [
+        (Frequency.DAILY.value, period_key_for(Frequency.DAILY, _local_midnight(day))),
+        (Frequency.WEEKLY.value, period_key_for(Frequency.WEEKLY, _local_midnight(monday))),
+    ]
 
 
 def send_due_politician_digests(now: datetime | None = None) -> list[tuple[str, str]]:
     """Queue the digest tasks that are due and not done; the cron command calls this as often
     as it likes. A period is done once it has outbox rows and all of them are sent (a task
-    that failed half-way is queued again and sends the rest)."""
+    that failed half-way is queued again and sends the rest). Every recipient gets a row, an
+    empty digest's row marked done, so a quiet period is not built again at every run."""
     now = now or timezone.now()
     queued = []
     for frequency, period_key in due_periods(now):

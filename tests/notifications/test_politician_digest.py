@@ -304,17 +304,40 @@ def test_daily_digests_are_due_every_morning_and_weekly_ones_on_mondays(
     monday = local(2026, 11, 23, 7, 0)
     tuesday = local(2026, 11, 24, 7, 0)
 
-    assert send_due_politician_digests(monday_night) == []
+    # Before seven: still the previous ones (caught up if they were missed).
+    assert send_due_politician_digests(monday_night) == [
+        ("daily", "2026-11-21"),
+        ("weekly", "2026-11-09"),
+    ]
     assert send_due_politician_digests(monday) == [
         ("daily", "2026-11-22"),
         ("weekly", "2026-11-16"),
     ]
-    assert send_due_politician_digests(tuesday) == [("daily", "2026-11-23")]
-    # A period whose rows are all sent is not queued again the same day.
-    Notification.objects.create(
-        user=politician, kind=KIND, key=outbox_key("daily", "2026-11-23"), sent_at=tuesday
-    )
+    assert queued == [
+        ("daily", "2026-11-21"),
+        ("weekly", "2026-11-09"),
+        ("daily", "2026-11-22"),
+        ("weekly", "2026-11-16"),
+    ]
+    # A period whose rows are all sent is not queued again; one with an unsent row is.
+    for frequency, key in [("daily", "2026-11-23"), ("weekly", "2026-11-16")]:
+        Notification.objects.create(
+            user=politician, kind=KIND, key=outbox_key(frequency, key), sent_at=tuesday
+        )
     assert send_due_politician_digests(tuesday + timedelta(hours=3)) == []
+    other = make_user(email="other@example.org", roles=("politician",))
+    Notification.objects.create(user=other, kind=KIND, key=outbox_key("daily", "2026-11-23"))
+    assert send_due_politician_digests(tuesday) == [("daily", "2026-11-23")]
+
+
+def test_a_quiet_period_is_marked_done_and_not_built_again(make_hearing, politician, now):
+    Follow.objects.create(user=politician, hearing=make_hearing())
+    key = period_key_for(WEEKLY, now)
+
+    assert send_politician_digests.enqueue(WEEKLY, key).return_value == 0
+
+    row = Notification.objects.get(user=politician, kind=KIND)
+    assert row.key == outbox_key(WEEKLY, key) and row.sent_at is not None
 
 
 def test_the_digest_has_one_click_unsubscribe_for_the_digest_kind(
