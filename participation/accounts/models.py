@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class AssuranceLevel(models.TextChoices):
@@ -151,3 +152,45 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+@register_setting(icon="lock")
+class PrivacySettings(BaseGenericSetting):
+    """How long the platform keeps what it no longer needs; applied by `apply_retention`.
+
+    0 means "keep": a municipality that has not decided yet loses nothing by accident.
+    """
+
+    unverified_account_days = models.PositiveIntegerField(
+        _("delete unconfirmed e-mail accounts after (days)"),
+        default=30,
+        help_text=_(
+            "Accounts that never confirmed their e-mail address, never logged in with "
+            "ID-porten and never posted are deleted this many days after sign-up. 0 keeps them."
+        ),
+    )
+    notification_days = models.PositiveIntegerField(
+        _("delete notifications after (days)"),
+        default=90,
+        help_text=_(
+            "Notifications in the outbox, sent or not, are deleted this many days after they "
+            "were queued. Use at least 14, so weekly digests still go out. 0 keeps them."
+        ),
+    )
+    rejected_post_days = models.PositiveIntegerField(
+        _("delete rejected posts after (days)"),
+        default=180,
+        help_text=_(
+            "Posts a moderator rejected are deleted, with their files, this many days after "
+            "the decision. The author can read the reason until then. 0 keeps them."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("privacy and retention")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if 0 < self.notification_days < 14:
+            raise ValidationError({"notification_days": _("Use 0 (keep) or at least 14 days.")})

@@ -3,8 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -116,3 +119,36 @@ class OrganisationGroup(SnippetViewSetGroup):
 
 
 register_snippet(OrganisationGroup)
+
+
+# ---------------------------------------------------------------- the staff privacy page
+
+
+@hooks.register("register_admin_urls")
+def register_privacy_urls():
+    from participation.accounts.privacy import admin_views
+
+    return [
+        path(
+            "privacy/",
+            include((admin_views.urlpatterns, "privacy_admin"), namespace="privacy_admin"),
+        )
+    ]
+
+
+class PrivacyMenuItem(MenuItem):
+    def is_shown(self, request):
+        from participation.accounts.privacy.admin_views import can_view_privacy_admin
+
+        return can_view_privacy_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_privacy_menu_item():
+    return PrivacyMenuItem(
+        _("Privacy"),
+        reverse_lazy("privacy_admin:overview"),
+        name="privacy",
+        icon_name="lock",
+        order=900,
+    )

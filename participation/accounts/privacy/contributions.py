@@ -125,31 +125,32 @@ def _keep_replies_in_thread(gone: set[int]) -> None:
         Comment.objects.filter(parent_id=pk).exclude(pk__in=gone).update(parent_id=surviving(pk))
 
 
-def erase_contributions(user) -> None:
+def delete_contributions(ids) -> None:
+    """Delete these posts for good: their files (on commit), their live events, the
+    discussion that was theirs alone; others' replies move up the thread."""
+    from ideabank.models import Idea
     from participation.contributions.models import Contribution, Discussion
     from participation.live.models import Event
 
-    mine = Contribution.objects.filter(author=user)
-    gone = set(mine.exclude(state=Contribution.State.PUBLISHED).values_list("pk", flat=True))
+    gone = set(ids)
+    if not gone:
+        return
     # The discussions that belong to a post that goes (an idea's comment thread, an
     # initiative's own discussion) go too when nothing else is in them.
     own_discussions = set(
-        mine.filter(
+        Contribution.objects.filter(
             pk__in=gone,
             discussion__kind__in=[Discussion.Kind.IDEA, Discussion.Kind.INITIATIVE],
         ).values_list("discussion_id", flat=True)
     )
-    from ideabank.models import Idea
-
     own_discussions |= set(
         Idea.objects.filter(pk__in=gone).values_list("comments_discussion_id", flat=True)
     )
-    if gone:
-        _delete_files(gone)
-        _keep_replies_in_thread(gone)
-        Event.objects.filter(payload__contribution_id__in=list(gone)).delete()
-        Event.objects.filter(payload__idea_id__in=list(gone)).delete()
-        Contribution.objects.filter(pk__in=gone).delete()
+    _delete_files(gone)
+    _keep_replies_in_thread(gone)
+    Event.objects.filter(payload__contribution_id__in=list(gone)).delete()
+    Event.objects.filter(payload__idea_id__in=list(gone)).delete()
+    Contribution.objects.filter(pk__in=gone).delete()
     for discussion in Discussion.objects.filter(pk__in=own_discussions, contributions=None):
         stream = discussion.stream
         try:
@@ -158,5 +159,14 @@ def erase_contributions(user) -> None:
         except (ProtectedError, IntegrityError):
             continue
         Event.objects.filter(stream=stream).delete()
+
+
+def erase_contributions(user) -> None:
+    from participation.contributions.models import Contribution
+
+    mine = Contribution.objects.filter(author=user)
+    delete_contributions(
+        mine.exclude(state=Contribution.State.PUBLISHED).values_list("pk", flat=True)
+    )
     # Public records: the published name stays on the row, the account link goes.
     mine.update(author=None, idempotency_key="")
