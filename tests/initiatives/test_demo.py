@@ -23,3 +23,8 @@ def test_loading_the_demo_twice_duplicates_nothing(demo_site):
     before = counts()
     demo_site.load()
     assert counts() == before
+
+
+def test_the_front_page_links_to_the_initiatives(demo_site, client):
+    assert 'href="/innbyggerforslag/"' in client.get("/").content.decode()
+    assert 'href="/nn/innbyggerforslag/"' in client.get("/nn/").content.decode()
