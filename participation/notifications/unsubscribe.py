@@ -58,7 +58,8 @@ def kinds_to_stop(user, scope: str) -> list[str]:
     if scope in DIGESTS:
         frequencies = all_frequencies(user)
         return [kind for kind in kinds_for(user) if frequencies[kind] == DIGESTS[scope]]
-    return [scope]
+    # A kind the person can no longer choose (a politician no more) is not sent anyway.
+    return [scope] if scope in kinds_for(user) else []
 
 
 def describe(scope: str) -> str:
