@@ -500,3 +500,12 @@ def test_the_planner_gives_a_hearing_topics_and_the_plan_page_shows_them_at_once
     html = client.get(page.url).content.decode()
     assert "?topic=veg" in html
     assert "?topic=skule" not in html
+
+
+def test_the_map_filtered_by_area_offers_to_follow_it(client, resident, make_area):
+    area = make_area("Sentrum", "sentrum")
+    client.force_login(resident)
+
+    html = client.get(reverse("ideabank:map"), {"area": "sentrum"}).content.decode()
+
+    assert f'action="{follow_url("follow", "area", area.pk)}"' in html
