@@ -102,7 +102,8 @@ class Signature(models.Model):
     """One person's signature: one per eID identity per initiative, enforced by the database.
 
     The name and the date are the case record the council gets. When the account is deleted,
-    `user` becomes NULL and the signature stays, counted, with the name it was signed with.
+    `user` becomes NULL and the signature stays, counted, with the name it was signed with
+    (initiatives/privacy.py).
     """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="signatures")
@@ -114,8 +115,9 @@ class Signature(models.Model):
         related_name="initiative_signatures",
     )
     # A copy of user.pid_hash (a keyed hash, never the number): the same person is one
-    # signature whatever account they sign from. Never exported, never shown.
-    identity_hash = models.CharField(max_length=64, editable=False)
+    # signature whatever account they sign from. Never exported, never shown. Emptied when
+    # the account is gone and the collection is over (it has no use left then).
+    identity_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
     # Claimed by the decision mail task before it mails this signer, so each is told once.
@@ -129,8 +131,11 @@ class Signature(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "identity_hash"], name="one_signature_per_identity"
             ),
+            # Signed with an identity; only an anonymised signature (no account) may lose it.
             models.CheckConstraint(
-                condition=~models.Q(identity_hash=""), name="signature_has_identity"
+                condition=(models.Q(identity_hash__isnull=False) & ~models.Q(identity_hash=""))
+                | models.Q(identity_hash__isnull=True, user__isnull=True),
+                name="signature_has_identity",
             ),
         ]
 

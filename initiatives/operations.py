@@ -280,6 +280,8 @@ def _set_status(initiative: Initiative, status: str, actor, **extra) -> bool:
     )
     if not changed:
         return False
+    # The collection is over: anonymised signatures (account deleted) need no identity now.
+    Signature.objects.filter(initiative=initiative, user__isnull=True).update(identity_hash=None)
     was = initiative.status
     initiative.status, initiative.status_changed_at = status, now
     for name, value in extra.items():

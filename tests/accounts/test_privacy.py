@@ -345,6 +345,31 @@ def test_a_social_account_uid_made_from_the_identity_hash_is_not_exported(person
 # ---------------------------------------------------------------- one row of every kind
 
 
+def _initiative(author, **fields):
+    from initiatives.models import Initiative
+    from participation.contributions.models import Discussion
+
+    discussion = Discussion.objects.create(kind="initiative", title="Forslag")
+    return Initiative.objects.create(
+        kind="initiative",
+        discussion=discussion,
+        author=author,
+        author_name=author.display_name,
+        body="Forslaget.",
+        title="Forslag",
+        justification="Fordi.",
+        **fields,
+    )
+
+
+def _signature(user, other):
+    from initiatives.models import Signature
+
+    return Signature.objects.create(
+        initiative=_initiative(other), user=user, identity_hash="c" * 64, name="Signert"
+    )
+
+
 def _row_factories(user, other, hearing):
     """One row per registered field, pointing at `user`."""
     from django.contrib.admin.models import LogEntry
@@ -445,6 +470,8 @@ def _row_factories(user, other, hearing):
         "ideabank.ideastatuschange.changed_by": lambda: IdeaStatusChange.objects.create(
             idea=idea(), status="planned", changed_by=user
         ),
+        "initiatives.signature.user": lambda: _signature(user, other),
+        "initiatives.initiative.decided_by": lambda: _initiative(other, decided_by=user),
         "ideabank.open311client.account": lambda: Open311Client.objects.create(
             name="App", api_key_hash="b" * 64, account=user
         ),
