@@ -7,6 +7,7 @@ import json
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participation.accounts.privacy import entries, plain
 
@@ -72,7 +73,42 @@ def to_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
+# Headings for the keys a resident meets most; the rest are the key in plain words.
+LABELS = {
+    "id": gettext_lazy("Number"),
+    "kind_label": gettext_lazy("Kind"),
+    "state_label": gettext_lazy("State"),
+    "where": gettext_lazy("Where"),
+    "published_name": gettext_lazy("Published name"),
+    "organisation": gettext_lazy("On behalf of"),
+    "organisation__name": gettext_lazy("Organisation"),
+    "text_as_written": gettext_lazy("Text as you wrote it"),
+    "text_as_edited_by_moderator": gettext_lazy("Text as edited by a moderator"),
+    "created_at": gettext_lazy("Created"),
+    "published_at": gettext_lazy("Published"),
+    "rejection_reason": gettext_lazy("Reason for rejection"),
+    "rejection_note": gettext_lazy("The moderator's note"),
+    "decisions": gettext_lazy("Decisions"),
+    "details": gettext_lazy("Details"),
+    "attachments": gettext_lazy("Attachments"),
+    "photos": gettext_lazy("Photos"),
+    "email": gettext_lazy("E-mail"),
+    "verified": gettext_lazy("Confirmed"),
+    "primary": gettext_lazy("Primary"),
+    "what": gettext_lazy("What"),
+    "text": gettext_lazy("Text"),
+    "reason": gettext_lazy("Reason"),
+    "frequency": gettext_lazy("How often"),
+    "sent_at": gettext_lazy("Sent"),
+    "file_name": gettext_lazy("File name"),
+    "idea__public_title": gettext_lazy("Idea"),
+    "hearing__title": gettext_lazy("Hearing"),
+}
+
+
 def _label(key: str) -> str:
+    if key in LABELS:
+        return str(LABELS[key])
     return key.replace("__", " ").replace("_", " ").strip().capitalize()
 
 
@@ -97,7 +133,11 @@ def readable_sections(data: dict) -> list[dict]:
     for section in data["sections"]:
         if not section["rows"]:
             continue
-        rows = [[(_label(k), readable(v)) for k, v in row.items()] for row in section["rows"]]
+        rows = [
+            # A code with a readable twin in the same row ("state" and "state_label") once.
+            [(_label(k), readable(v)) for k, v in row.items() if f"{k}_label" not in row]
+            for row in section["rows"]
+        ]
         out.append({"key": section["key"], "title": section["title"], "rows": rows})
     return out
 
