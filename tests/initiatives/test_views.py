@@ -275,3 +275,7 @@ def test_the_initiative_is_in_the_moderation_queue(client, make_initiative, mode
     client.force_login(moderator)
     html = client.get(reverse("moderation:queue")).content.decode()
     assert initiative.title in html
+    # The queue shows the proposal; the whole initiative is one link away, for moderators too.
+    assert reverse("initiatives:detail", args=[initiative.pk]) in html
+    page = client.get(reverse("initiatives:detail", args=[initiative.pk])).content.decode()
+    assert initiative.justification in page
