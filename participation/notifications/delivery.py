@@ -350,9 +350,9 @@ def unsubscribe_headers(user, scope: str) -> dict[str, str]:
 
 
 def _message(user, subject, text, html, unsubscribe) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject, text, to=[user.email], headers=list_headers(unsubscribe)
-    )
+    # Auto-Submitted (RFC 3834): out-of-office replies are not sent back to us.
+    headers = {**list_headers(unsubscribe), "Auto-Submitted": "auto-generated"}
+    message = EmailMultiAlternatives(subject, text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

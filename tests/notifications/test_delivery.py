@@ -350,6 +350,7 @@ def test_every_notification_mail_has_text_html_and_one_click_unsubscribe(
     url = message.extra_headers["List-Unsubscribe"]
     assert url.startswith("<http") and url.endswith(">") and "/avmelding/" in url
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     # The footer says why, and links to unsubscribing and to the settings page.
     assert url[1:-1] in message.body and url[1:-1] in html_of(message)
     assert "/varsler/" in message.body
