@@ -1,9 +1,11 @@
 """Citizen initiatives: the threshold, eID, moderation, signing once, the council."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -209,7 +211,9 @@ def test_signing_ends_with_the_collection_period(make_initiative, make_resident)
     initiative.refresh_from_db()
     with pytest.raises(ContributionError):
         operations.do_sign(make_resident(), initiative)
-    assert operations.do_close_expired() == 1
+    out = io.StringIO()
+    call_command("close_initiatives", stdout=out)
+    assert "Closed 1" in out.getvalue()
     initiative.refresh_from_db()
     assert initiative.status == Status.CLOSED
     assert operations.do_close_expired() == 0
