@@ -255,6 +255,9 @@ def test_a_planner_sends_it_to_the_council_and_posts_the_decision(
 ):
     client.force_login(planner)
     assert client.get(reverse("initiatives_admin:index")).status_code == HTTPStatus.OK
+    page = client.get(reverse("initiatives_admin:detail", args=[signed.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert reverse("initiatives_admin:export", args=[signed.pk, "xlsx"]) in page.content.decode()
     client.post(reverse("initiatives_admin:status", args=[signed.pk]), {"action": "ready"})
     signed.refresh_from_db()
     assert signed.status == Status.READY
