@@ -200,6 +200,13 @@ def discussion_url(contribution) -> str:
         idea_id = Idea.objects.filter(comments_discussion=discussion).values_list("pk", flat=True)
         if idea_id:
             return absolute(reverse("ideabank:detail", args=[idea_id[0]]))
+    if discussion.kind == Discussion.Kind.INITIATIVE:
+        # A citizen initiative's own discussion: its page.
+        initiative_id = discussion.contributions.filter(kind="initiative").values_list(
+            "pk", flat=True
+        )
+        if initiative_id:
+            return absolute(reverse("initiatives:detail", args=[initiative_id[0]]))
     if contribution.kind == "idea":
         return absolute(reverse("ideabank:detail", args=[contribution.pk]))
     return absolute(reverse("ideabank:list"))

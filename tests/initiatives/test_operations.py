@@ -127,6 +127,18 @@ def test_a_rejected_initiative_cannot_be_signed_and_the_author_is_told_why(
     assert "Saken hører ikke under kommunen." in mail.outbox[0].body
 
 
+def test_the_author_is_told_of_publication_with_a_link_to_the_initiative(
+    make_initiative, moderator, django_capture_on_commit_callbacks
+):
+    initiative = make_initiative(publish=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.do_publish(moderator, initiative)
+    [message] = mail.outbox
+    assert message.to == [initiative.author.email]
+    assert f"/innbyggerforslag/{initiative.pk}/" in message.body
+
+
 def test_a_published_initiative_can_be_signed(make_initiative, make_resident):
     initiative = make_initiative()
     assert operations.do_sign(make_resident(), initiative) is True
