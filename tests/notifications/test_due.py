@@ -198,3 +198,37 @@ def test_an_at_once_mail_that_failed_is_sent_by_a_later_run(
 def test_digests_are_cut_at_seven_in_the_morning_oslo_time(local, frequency, cutoff):
     now = datetime(*local, tzinfo=OSLO)
     assert delivery.digest_cutoff(frequency, now) == datetime(*cutoff, tzinfo=OSLO)
+
+
+def test_the_cron_run_sends_a_politician_their_daily_digest_once(make_hearing, make_user, run):
+    from hearings.operations import do_submit
+    from participation.contributions.models import Contribution
+    from participation.notifications.politician_digest import due_periods, period_from_key
+
+    politician = make_user(
+        email="ola@example.org",
+        roles=("politician",),
+        political_role="Ap, bystyret",
+        preferred_language="en",
+    )
+    NotificationSetting.objects.create(
+        user=politician, kind=Kind.POLITICIAN_DIGEST, frequency=Frequency.DAILY
+    )
+    hearing = make_hearing("open", title="Sykkelplanen")
+    Follow.objects.create(user=politician, hearing=hearing)
+    (period_key,) = [key for freq, key in due_periods(timezone.now()) if freq == Frequency.DAILY]
+    start, _end = period_from_key(Frequency.DAILY, period_key)
+    submission, _ = do_submit(make_user(email="kari@example.org"), hearing, "Jeg er imot planen.")
+    Contribution.objects.filter(pk=submission.pk).update(
+        state="published", published_at=start + timedelta(hours=12)
+    )
+    mail.outbox.clear()
+
+    run()
+    run()
+
+    # Following the hearing also brings its opening notice; the digest is the other mail.
+    (digest,) = [m for m in mail.outbox if "digest" in m.subject]
+    assert digest.to == ["ola@example.org"]
+    assert "Sykkelplanen" in digest.body
+    assert "kari@example.org" not in digest.body

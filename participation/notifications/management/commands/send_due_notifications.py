@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from participation.notifications import delivery
 from participation.notifications.models import Follow, Frequency, NotificationKind
+from participation.notifications.politician_digest import send_due_politician_digests
 
 NEW_HEARING_WINDOW = timedelta(days=7)
 CLOSING_WINDOW = timedelta(days=3)
@@ -99,11 +100,7 @@ def send_due(now=None) -> dict[str, int]:
         "digests": enqueue_digests(now),
         "retried": retry_unsent(now),
     }
-    # ---- POLITICIAN DIGEST ------------------------------------------------------------
-    # The lead wires the politicians' digest in here, e.g.:
-    #     from participation.notifications.politician_digest import send_due_politician_digests
-    #     done["politician_digests"] = len(send_due_politician_digests(now))
-    # ------------------------------------------------------------------------------------
+    done["politician_digests"] = len(send_due_politician_digests(now))
     return done
 
 
