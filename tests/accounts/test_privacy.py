@@ -189,6 +189,11 @@ def everything(
         extra_data={"id_token": {"sub": "pairwise-sub-123", "acr": "idporten-loa-substantial"}},
     )
     Authenticator.objects.create(user=person, type="totp", data={"secret": "SECRET"})
+    # A signature on an initiative the council has decided: part of the council's case.
+    from initiatives.models import Signature
+
+    signed = _initiative(other, status="decided")
+    Signature.objects.create(initiative=signed, user=person, identity_hash=PID_HASH, name=NAME)
     return {
         "hearing": hearing,
         "published": published,
@@ -230,11 +235,14 @@ def test_deleting_the_account_leaves_nothing_but_published_posts_under_the_publi
         assert EMAIL not in text, (table, row)
         assert PID_HASH not in text, (table, row)
         if NAME in text:
-            # Allowed: the published name on a published post, and the live event that
-            # announced it to readers. Nowhere else.
+            # Allowed: the published name on a published post, the live event that
+            # announced it to readers, and the name on a signature. Nowhere else.
             if table == contribution_table:
                 assert row["id"] in published_ids and row["author_name"] == NAME, row
                 assert NAME not in text.replace(NAME, "", 1), row
+            elif table == "initiatives_signature":
+                # The name a signature was given with is part of the council's case.
+                assert row["name"] == NAME and row["user_id"] is None, row
             elif table == Event._meta.db_table:
                 payload = row["payload"]
                 payload = json.loads(payload) if isinstance(payload, str) else payload
