@@ -10,6 +10,7 @@ public and goes, with its attachments and photos.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
@@ -37,6 +38,8 @@ def _field_values(obj, base_fields: set[str]) -> dict:
         if getattr(f.remote_field, "parent_link", False):
             continue
         if f.is_relation:
+            if f.related_model is get_user_model():
+                continue  # which staff member did something is the municipality's record
             related = getattr(obj, f.name)
             values[f.name] = str(related) if related is not None else None
         else:
