@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -112,6 +115,9 @@ def _label(key: str) -> str:
     return key.replace("__", " ").replace("_", " ").strip().capitalize()
 
 
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
 def readable(value) -> str:
     """One value as a line of text for the readable page and the PDF."""
     if value is None or value == "":
@@ -124,6 +130,11 @@ def readable(value) -> str:
         return "; ".join(f"{_label(k)}: {readable(v)}" for k, v in value.items())
     if isinstance(value, list):
         return " | ".join(readable(v) for v in value) or "–"
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        moment = datetime.datetime.fromisoformat(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "DATETIME_FORMAT")
     return str(value)
 
 
