@@ -677,9 +677,18 @@ def test_the_person_downloads_their_data(client, person, fmt, content_type):
 def test_the_delete_page_says_what_goes_and_what_stays(client, person, make_hearing):
     hearing = make_hearing()
     do_submit(person, hearing, "Publisert uttalelse.")
+    pending, _ = do_submit(person, hearing, "Ikke publisert.")
+    Contribution.objects.filter(pk=pending.pk).update(state="pending")
+    Follow.objects.create(user=person, hearing=hearing)
     client.force_login(person)
-    page = client.get(reverse("privacy_delete")).content.decode()
-    assert "1 published post stays where it is" in page or "publisert" in page.lower()
+    with translation.override("en"):
+        url = reverse("privacy_delete")
+    page = " ".join(client.get(url).content.decode().split())
+    assert (
+        f"1 published post stays where it is, under the name it was published with ({NAME})" in page
+    )
+    assert "1 post that is not published" in page
+    assert "What you follow: 1" in page
     assert 'name="password"' in page and 'name="confirm"' in page
 
 
