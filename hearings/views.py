@@ -77,7 +77,7 @@ def comment_page(hearing, page_number):
 
 def plan_page_context(request, plan_page) -> dict:
     hearing = (
-        Hearing.objects.select_related("discussion").filter(pk=plan_page.hearing_id).first()
+        Hearing.objects.select_related("discussion", "area").filter(pk=plan_page.hearing_id).first()
         if plan_page.hearing_id
         else None
     )

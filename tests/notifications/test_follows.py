@@ -509,3 +509,17 @@ def test_the_map_filtered_by_area_offers_to_follow_it(client, resident, make_are
     html = client.get(reverse("ideabank:map"), {"area": "sentrum"}).content.decode()
 
     assert f'action="{follow_url("follow", "area", area.pk)}"' in html
+
+
+def test_the_plan_page_links_to_the_hearings_area_where_it_can_be_followed(
+    client, resident, make_hearing, plan_page, make_area
+):
+    area = make_area("Nordbyen", "nordbyen")
+    page = plan_page(make_hearing(area=area))
+    client.force_login(resident)
+
+    html = client.get(page.url).content.decode()
+    assert f'href="{reverse("ideabank:list")}?area=nordbyen"' in html
+
+    listing = client.get(reverse("ideabank:list"), {"area": "nordbyen"}).content.decode()
+    assert f'action="{follow_url("follow", "area", area.pk)}"' in listing
