@@ -36,7 +36,7 @@ MAX_JUSTIFICATION_CHARS = 20_000
 MAX_DECISION_CHARS = 20_000
 MUNICIPALITY_CAP = 300
 COUNTY_CAP = 500
-KIND = "initiative"
+KIND = Contribution.Kind.INITIATIVE
 
 State = Contribution.State
 

@@ -75,6 +75,7 @@ class Contribution(models.Model):
         SUBMISSION = "submission", _("Submission")
         COMMENT = "comment", _("Comment")
         IDEA = "idea", _("Idea")
+        INITIATIVE = "initiative", _("Citizen initiative")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
