@@ -158,7 +158,7 @@ def account_rows(user) -> list[tuple[str, str]]:
     return [
         (_("Name"), readable(facts["name"])),
         (_("E-mail"), readable(facts["email"])),
-        (_("Language"), readable(facts["preferred_language"])),
+        (_("Language"), user.get_preferred_language_display()),
         (_("Identity"), facts["assurance_level_label"]),
         (_("Last eID login"), readable(facts["eid_verified_at"])),
         (_("Identity number"), readable(facts["identity"])),
