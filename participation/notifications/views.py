@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from participation.notifications import operations
 from participation.notifications.feeds import hearing_url
@@ -74,9 +74,24 @@ def target_name(target) -> str:
     return str(target)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow(request, kind, pk):
-    return _follow_or_unfollow(request, kind, pk, unfollow=False)
+    if request.method == "POST":
+        return _follow_or_unfollow(request, kind, pk, unfollow=False)
+    # A visitor who clicked "Log in to follow" lands here after logging in: one more click
+    # (a GET never changes anything) follows what they chose, without finding it again.
+    target = _target(request, kind, pk)
+    if not request.user.is_authenticated:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('account_login')}?{query}")
+    if operations.is_following(request.user, target):
+        messages.info(request, FOLLOWED[kind](target_name(target)))
+        return redirect(_safe_next(request))
+    return render(
+        request,
+        "notifications/follow_confirm.html",
+        {"kind": kind, "target": target, "name": target_name(target), "next": _safe_next(request)},
+    )
 
 
 @require_POST

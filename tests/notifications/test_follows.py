@@ -1,3 +1,4 @@
+import re
 from http import HTTPStatus
 
 import pytest
@@ -185,10 +186,40 @@ def test_an_anonymous_follow_goes_to_the_login_and_back(client, topic):
     assert not Follow.objects.exists()
 
 
-def test_follow_is_post_only(client, resident, topic):
+def test_a_get_never_follows_it_asks_with_one_button(client, resident, topic):
     client.force_login(resident)
-    assert client.get(follow_url("follow", "topic", topic.pk)).status_code == 405
+
+    response = client.get(follow_url("follow", "topic", topic.pk), {"next": "/ideer/"})
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert f'action="{follow_url("follow", "topic", topic.pk)}"' in html
+    assert 'value="/ideer/"' in html
     assert not Follow.objects.exists()
+
+
+def test_an_anonymous_visitor_who_logs_in_to_follow_lands_on_the_follow_button(
+    client, resident, make_hearing, plan_page
+):
+    from tests.conftest import PASSWORD
+
+    hearing = make_hearing()
+    page = plan_page(hearing)
+    html = client.get(page.url).content.decode()
+    login_link = re.search(r'href="(/accounts/login/\?next=%2Fvarsler%2Ffolg[^"]+)"', html).group(1)
+
+    response = client.post(
+        login_link.replace("&amp;", "&"),
+        {"login": resident.email, "password": PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0].startswith(follow_url("follow", "hearing", hearing.pk))
+    response = client.post(
+        follow_url("follow", "hearing", hearing.pk), {"next": response.context["next"]}
+    )
+    assert Follow.objects.filter(user=resident, hearing=hearing).exists()
+    assert response["Location"].startswith(page.url)
 
 
 def test_a_foreign_next_address_is_ignored(client, resident, topic):

@@ -57,6 +57,12 @@ def _labels(kind: str, name: str) -> tuple[str, str]:
     )
 
 
+def _login_then_follow_url(kind: str, pk: int, back: str) -> str:
+    """Log in, then land on the follow page for this target (one button), then back here."""
+    follow_url = f"{reverse('follows:follow', args=[kind, pk])}?{urlencode({'next': back})}"
+    return f"{reverse('account_login')}?{urlencode({'next': follow_url})}"
+
+
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
 def follow_button(context, target, following=None, next=None):
     request = context["request"]
@@ -77,7 +83,7 @@ def follow_button(context, target, following=None, next=None):
         "name": name,
         "anchor": anchor,
         "next": f"{here.split('#')[0]}#{anchor}",
-        "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+        "login_url": _login_then_follow_url(kind, target.pk, f"{here.split('#')[0]}#{anchor}"),
         "follow_label": follow_label,
         "following_text": following_text,
         "csrf_token": context.get("csrf_token"),
