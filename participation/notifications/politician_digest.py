@@ -27,15 +27,15 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_tasks import task
 
 from participation.contributions.models import Comment, Contribution
+from participation.notifications import delivery
 from participation.notifications.models import (
     Follow,
     Frequency,
@@ -348,34 +348,13 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _unsubscribe_url(user) -> str | None:
-    """The one-click unsubscribe link for the digest kind, from the shared delivery module."""
-    try:
-        from participation.notifications.delivery import unsubscribe_url
-
-        return unsubscribe_url(user.pk, KIND)
-    except (ImportError, NoReverseMatch):
-        return None
-
-
-def _base_template(unsubscribe: str | None) -> str:
-    """The shared mail layout (with its unsubscribe footer) when it is there; else our own."""
-    if unsubscribe:
-        try:
-            get_template("notifications/email/base.html")
-            return "notifications/email/base"
-        except TemplateDoesNotExist:
-            pass
-    return "notifications/email/politician_digest_base"
-
-
 def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlternatives:
     """The mail for one digest, in the recipient's language. No queries."""
     user = digest.user
     language = user.preferred_language or settings.LANGUAGE_CODE
     now = now or timezone.now()
     with translation.override(language):
-        unsubscribe = _unsubscribe_url(user)
+        unsubscribe = delivery.unsubscribe_url(user.pk, KIND)
         context = {
             "user": user,
             "LANGUAGE_CODE": language,
@@ -400,20 +379,15 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
             "deadline_days": DEADLINE_DAYS,
             "settings_url": _absolute(reverse("follows:index")),
             "unsubscribe_url": unsubscribe,
-            "base_template": _base_template(unsubscribe),
             "municipality": settings.MUNICIPALITY_NAME,
         }
         subject = render_to_string("notifications/email/politician_digest_subject.txt", context)
         context["subject"] = subject = " ".join(subject.split())
         text = render_to_string("notifications/email/politician_digest.txt", context)
         html = render_to_string("notifications/email/politician_digest.html", context)
-    headers = {}
-    if unsubscribe:
-        # RFC 2369 + RFC 8058: the mail program's own unsubscribe button stops this digest.
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+    # RFC 2369 + RFC 8058: the mail program's own unsubscribe button stops this digest;
+    # Auto-Submitted (RFC 3834) keeps out-of-office replies away.
+    headers = {**delivery.list_headers(unsubscribe), "Auto-Submitted": "auto-generated"}
     message = EmailMultiAlternatives(subject, text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
