@@ -245,27 +245,28 @@ def pdf_font_path() -> str | None:
     return next((p for p in candidates if p and os.path.exists(p)), None)
 
 
-def write_pdf(hearing: Hearing, out, progress=None) -> None:
-    """The table for the political case; a confirmed campaign group is one row."""
+def pdf_document(orientation: str = "portrait"):
+    """(pdf, font family, clean) for an A4 document: a Unicode font when the machine has one
+    (æøå and everything else as written); else the built-in Helvetica, which knows only
+    Latin-1, so `clean` replaces what it cannot draw instead of failing."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="landscape", format="A4")
+    pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.set_margins(10, 10, 10)
     font = pdf_font_path()
     if font:
         pdf.add_font("body", "", font)
         pdf.add_font("body", "B", font)
-        family = "body"
+        return pdf, "body", str
+    return pdf, "helvetica", lambda text: str(text).encode("latin-1", "replace").decode("latin-1")
 
-        def clean(text):
-            return str(text)
-    else:
-        family = "helvetica"
 
-        def clean(text):
-            return str(text).encode("latin-1", "replace").decode("latin-1")
+def write_pdf(hearing: Hearing, out, progress=None) -> None:
+    """The table for the political case; a confirmed campaign group is one row."""
+    from fpdf.fonts import FontFace
+
+    pdf, family, clean = pdf_document("landscape")
+    pdf.set_margins(10, 10, 10)
 
     pdf.set_title(clean(f"{hearing.title} ({hearing.case_number})"))
     pdf.add_page()

@@ -168,24 +168,9 @@ def account_rows(user) -> list[tuple[str, str]]:
 
 
 def to_pdf(user, data: dict) -> bytes:
-    from fpdf import FPDF
+    from hearings.exports import pdf_document
 
-    from hearings.exports import pdf_font_path
-
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=12)
-    font = pdf_font_path()
-    if font:
-        pdf.add_font("body", "", font)
-        family = "body"
-
-        def clean(text):
-            return str(text)
-    else:
-        family = "helvetica"
-
-        def clean(text):
-            return str(text).encode("latin-1", "replace").decode("latin-1")
+    pdf, family, clean = pdf_document()
 
     def line(text, size=9, height=5):
         pdf.set_font(family, "", size)
