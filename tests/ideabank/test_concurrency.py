@@ -1,44 +1,10 @@
 """Support counts under parallel supports: real concurrent transactions on PostgreSQL."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from ideabank import operations
 from ideabank.models import Idea, Support
+from tests.concurrency import POSTGRES_CONCURRENCY, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises every write transaction (BEGIN IMMEDIATE), so there is no "
-        "concurrency to test; run with DATABASE_URL=postgres://...",
-    ),
-]
-
-
-def in_parallel(calls) -> list:
-    """Run each call in its own thread (its own connection), all released at once."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # reported by the assertion below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = POSTGRES_CONCURRENCY
 
 
 def test_parallel_supports_by_different_people_are_all_counted(make_idea, make_user):
