@@ -307,11 +307,23 @@ def build_item(notification: Notification) -> Item | None:
             # Only what every reader sees: the public name and the redacted text.
             {
                 "reply": contribution,
-                "replier": contribution.author_name,
+                "replier": _replier(contribution),
                 "reply_text": unescape(strip_tags(contribution.public_html)).strip(),
             },
         )
     return None
+
+
+def _replier(contribution) -> str:
+    """The replier's public name; an elected representative with their badge, as on the site."""
+    from django.utils.translation import gettext as _
+
+    from participation.contributions.badges import author_badge
+
+    badge = author_badge(contribution)
+    if not badge:
+        return contribution.author_name
+    return f"{contribution.author_name} ({_('Elected representative')}, {badge})"
 
 
 def _idea_status_item(notification: Notification, idea) -> Item | None:

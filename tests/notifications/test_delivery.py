@@ -96,6 +96,24 @@ def test_a_reply_tells_the_author_of_the_comment_without_the_repliers_contact_de
     assert Notification.objects.get(user=kari).kind == Kind.REPLY
 
 
+def test_a_reply_from_an_elected_representative_says_so_as_the_site_does(
+    hearing, kari, make_user, django_capture_on_commit_callbacks
+):
+    politician = make_user(
+        email="pal@example.org",
+        name="Pål Politiker",
+        roles=("politician",),
+        political_role="Ap, bystyret",
+    )
+    comment, _ = do_comment(kari, hearing, "Bygg sykkelvei langs elva.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_to(comment, politician, "Vi tar det med i budsjettet.")
+
+    (message,) = mail.outbox
+    assert "Pål Politiker (Elected representative, Ap, bystyret)" in message.body
+    assert "Pål Politiker (Elected representative, Ap, bystyret)" in html_of(message)
+
+
 def test_replying_to_yourself_tells_no_one(hearing, kari, django_capture_on_commit_callbacks):
     comment, _ = do_comment(kari, hearing, "Bygg sykkelvei langs elva.")
     with django_capture_on_commit_callbacks(execute=True):
