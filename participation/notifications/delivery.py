@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from participation.notifications import links
 from participation.notifications.models import (
     DEFAULT_FREQUENCY,
     Frequency,
@@ -165,10 +166,7 @@ def absolute(path: str) -> str:
 
 def settings_url() -> str:
     """The page where a person chooses what to get and how often (in the active language)."""
-    try:
-        return absolute(reverse("follows:index"))
-    except NoReverseMatch:  # the settings page is not wired up yet: the profile is close
-        return absolute(reverse("profile"))
+    return absolute(reverse("follows:index"))
 
 
 def unsubscribe_url(user_id: int, scope: str) -> str:
@@ -178,14 +176,7 @@ def unsubscribe_url(user_id: int, scope: str) -> str:
 
 
 def hearing_url(hearing) -> str:
-    """The live plan page when there is one (where residents read and take part), else the
-    hearing's own page."""
-    page = hearing.plan_pages.live().order_by("pk").first()
-    if page is not None:
-        url = page.get_url()
-        if url:
-            return absolute(url)
-    return absolute(reverse("hearings:submissions", args=[hearing.pk]))
+    return absolute(links.hearing_url(hearing))
 
 
 def discussion_url(contribution) -> str:

@@ -11,7 +11,6 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,11 +21,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from cms.models import PlanPage
 from hearings.models import Hearing, Submission
 from ideabank.models import Topic
 from participation.contributions.models import Contribution
 from participation.geo.models import Area
+from participation.notifications.links import hearing_url, live_plan_pages
 
 FEED_LIMIT = 50
 
@@ -35,30 +34,13 @@ def published_hearings(area=None, topic=None):
     hearings = (
         Hearing.objects.filter(is_published=True)
         .select_related("area")
-        .prefetch_related(
-            Prefetch(
-                "plan_pages",
-                queryset=PlanPage.objects.live().select_related("locale").order_by("pk"),
-                to_attr="live_plan_pages",
-            )
-        )
+        .prefetch_related(live_plan_pages())
     )
     if area is not None:
         hearings = hearings.filter(area=area)
     if topic is not None:
         hearings = hearings.filter(topics=topic)
     return hearings
-
-
-def hearing_url(hearing: Hearing, request) -> str:
-    """The plan page when there is a live one (where residents read and take part), else the
-    hearing's own page. Needs `published_hearings()`'s prefetch."""
-    pages = getattr(hearing, "live_plan_pages", None)
-    if pages:
-        url = pages[0].get_url(request)
-        if url:
-            return url
-    return reverse("hearings:submissions", args=[hearing.pk])
 
 
 def home_url() -> str:

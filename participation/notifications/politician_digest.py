@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +36,7 @@ from django_tasks import task
 
 from participation.contributions.models import Comment, Contribution
 from participation.notifications import delivery
+from participation.notifications.links import live_plan_pages
 from participation.notifications.models import (
     Follow,
     Frequency,
@@ -185,7 +186,6 @@ def _plan_page_paths(hearing) -> dict[str, str]:
 
 
 def _targets(hearing_ids, idea_ids) -> dict[tuple[str, int], Target]:
-    from cms.models import PlanPage
     from hearings.models import Hearing
     from ideabank.models import Idea
 
@@ -193,13 +193,7 @@ def _targets(hearing_ids, idea_ids) -> dict[tuple[str, int], Target]:
     hearings = (
         Hearing.objects.filter(pk__in=hearing_ids, is_published=True)
         .only("pk", "title", "closes_at", "discussion_id", "responses_published_at")
-        .prefetch_related(
-            Prefetch(
-                "plan_pages",
-                queryset=PlanPage.objects.live().select_related("locale").order_by("pk"),
-                to_attr="live_plan_pages",
-            )
-        )
+        .prefetch_related(live_plan_pages())
     )
     for hearing in hearings:
         targets[(Follow.Kind.HEARING, hearing.pk)] = Target(
@@ -344,10 +338,6 @@ def build_politician_digests(
 # ---------------------------------------------------------------- rendering and sending
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlternatives:
     """The mail for one digest, in the recipient's language. No queries."""
     user = digest.user
@@ -363,13 +353,16 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
             "period_first_day": timezone.localdate(digest.period_start),
             "period_last_day": timezone.localdate(digest.period_end) - timedelta(days=1),
             "targets": [
-                {"target": t, "url": _absolute(t.path(language))} for t in digest.active_targets
+                {"target": t, "url": delivery.absolute(t.path(language))}
+                for t in digest.active_targets
             ],
-            "threads": [{"thread": t, "url": _absolute(t.path(language))} for t in digest.threads],
+            "threads": [
+                {"thread": t, "url": delivery.absolute(t.path(language))} for t in digest.threads
+            ],
             "deadlines": [
                 {
                     "target": t,
-                    "url": _absolute(t.path(language)),
+                    "url": delivery.absolute(t.path(language)),
                     "days_left": max(
                         (timezone.localdate(t.closes_at) - timezone.localdate(now)).days, 0
                     ),
@@ -377,7 +370,7 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
                 for t in digest.deadlines
             ],
             "deadline_days": DEADLINE_DAYS,
-            "settings_url": _absolute(reverse("follows:index")),
+            "settings_url": delivery.absolute(reverse("follows:index")),
             "unsubscribe_url": unsubscribe,
             "municipality": settings.MUNICIPALITY_NAME,
         }

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participation.notifications import operations
-from participation.notifications.feeds import hearing_url
+from participation.notifications.links import hearing_url, live_plan_pages
 from participation.notifications.models import Follow, Frequency, NotificationKind
 
 
@@ -132,24 +131,17 @@ class FrequencyForm(forms.Form):
 
 def _follows_by_kind(user) -> list[tuple[str, str, list]]:
     """The person's follows grouped by kind, each with `name` and `url`: four queries."""
-    from cms.models import PlanPage
-
-    live_pages = Prefetch(
-        "hearing__plan_pages",
-        queryset=PlanPage.objects.live().select_related("locale").order_by("pk"),
-        to_attr="live_plan_pages",
-    )
     follows = list(
         Follow.objects.filter(user=user)
         .select_related("hearing", "idea", "topic", "area")
-        .prefetch_related(live_pages)
+        .prefetch_related(live_plan_pages("hearing__plan_pages"))
     )
     ideas = reverse("ideabank:list")
     for follow in follows:
         target = follow.target
         follow.name = target_name(target)
         if follow.kind == Follow.Kind.HEARING:
-            follow.url = hearing_url(target, None)
+            follow.url = hearing_url(target)
         elif follow.kind == Follow.Kind.IDEA:
             follow.url = reverse("ideabank:detail", args=[target.pk])
         else:
