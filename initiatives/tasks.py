@@ -5,37 +5,37 @@ or duplicated task finds the claim taken and mails no one; a failed send rolls i
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django_tasks import task
 
 from initiatives.models import Initiative, Signature, Status
 from participation.accounts.models import User
+from participation.notifications.mail import send_in_language
 
 
 def _send(user: User, template: str, context: dict) -> None:
-    """One mail to one person, in their language, with links in that language."""
-    if not user or not user.is_active or not user.email:
+    """One mail to one active person, in their language, with links in that language."""
+    if not user or not user.is_active:
         return
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        initiative = context["initiative"]
-        context = {
+    initiative = context["initiative"]
+    send_in_language(
+        user,
+        template,
+        {
             **context,
-            "user": user,
-            "LANGUAGE_CODE": translation.get_language(),
-            "url": settings.SITE_URL + reverse("initiatives:detail", args=[initiative.pk]),
-            "admin_url": settings.SITE_URL
-            + reverse("initiatives_admin:detail", args=[initiative.pk]),
-        }
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+            "url": format_lazy(
+                "{}{}", settings.SITE_URL, reverse_lazy("initiatives:detail", args=[initiative.pk])
+            ),
+            "admin_url": format_lazy(
+                "{}{}",
+                settings.SITE_URL,
+                reverse_lazy("initiatives_admin:detail", args=[initiative.pk]),
+            ),
+        },
+    )
 
 
 def staff_to_tell():
