@@ -224,16 +224,27 @@ def browser():
         stop_browser_thread()
 
 
-@pytest.fixture
-def page(browser, site_url, transactional_db, django_db_serialized_rollback):
-    """A fresh browser tab (own cookies) in Norwegian bokmål; `page.goto("/")` is the site."""
+def _new_tab(browser, site_url):
+    """A tab in a browser context of its own (own cookies, own session) in Norwegian bokmål."""
     context = browser.new_context(
         base_url=site_url, locale="nb-NO", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(browser, site_url, transactional_db, django_db_serialized_rollback):
+    """A fresh browser tab (own cookies) in Norwegian bokmål; `page.goto("/")` is the site."""
+    yield from _new_tab(browser, site_url)
+
+
+@pytest.fixture
+def second_page(browser, site_url):
+    """Another person's browser beside `page`: its own context, so its own cookies and
+    session."""
+    yield from _new_tab(browser, site_url)
 
 
 class Violations(str):

@@ -19,17 +19,6 @@ PLAN = "/sentrum-skole-og-park/"
 
 
 @pytest.fixture
-def second_page(browser, site_url):
-    """Another person's browser: its own context, so its own cookies and session."""
-    context = browser.new_context(
-        base_url=site_url, locale="nb-NO", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def pre_moderated(demo_site):
     from cms.models import PlanPage
     from participation.contributions.models import ModerationMode

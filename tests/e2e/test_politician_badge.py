@@ -16,16 +16,6 @@ PLAN = "/sentrum-skole-og-park/"
 ROLE = "Ap, bystyret"
 
 
-@pytest.fixture
-def second_page(browser, site_url):
-    context = browser.new_context(
-        base_url=site_url, locale="nb-NO", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_a_politicians_comment_arrives_live_with_the_badge(
     page, second_page, login, axe, demo_site
 ):

@@ -3,9 +3,7 @@ PostgreSQL. However many workers run the same period at once, each politician ge
 
 from datetime import timedelta
 
-import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from participation.contributions.models import Contribution
@@ -16,17 +14,9 @@ from participation.notifications.politician_digest import (
     period_key_for,
     send_politician_digests,
 )
-from tests.ideabank.test_concurrency import in_parallel
+from tests.concurrency import POSTGRES_CONCURRENCY, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises every write transaction (BEGIN IMMEDIATE), so there is no "
-        "concurrency to test; run with DATABASE_URL=postgres://...",
-    ),
-]
+pytestmark = POSTGRES_CONCURRENCY
 
 
 def test_parallel_runs_of_the_same_digest_mail_each_politician_once(make_user, make_hearing):
