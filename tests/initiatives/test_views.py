@@ -282,3 +282,22 @@ def test_the_initiative_is_in_the_moderation_queue(client, make_initiative, mode
     assert reverse("initiatives:detail", args=[initiative.pk]) in html
     page = client.get(reverse("initiatives:detail", args=[initiative.pk])).content.decode()
     assert initiative.justification in page
+
+
+def test_hostile_text_is_kept_as_written_and_shown_inert_with_the_identity_number_redacted(
+    client, make_initiative
+):
+    from tests.text.identity_numbers import FNR_1985
+
+    initiative = make_initiative(
+        title='<script>alert("t")</script> Gatelys',
+        justification=f"<img src=x onerror=alert(1)> Mitt fødselsnummer er {FNR_1985}.",
+    )
+    assert initiative.title.startswith("<script>")  # the record keeps what was written
+    assert FNR_1985 in initiative.justification
+
+    html = client.get(reverse("initiatives:detail", args=[initiative.pk])).content.decode()
+
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    assert FNR_1985 not in html
