@@ -19,7 +19,9 @@ Known limits (heuristics, erring on the side of publishing ordinary numbers):
   and ``+<country>``/``00<country>`` numbers of 7-15 digits. A run glued to a longer number, a
   path (``/``) or a parameter (``=``) is left alone, so case numbers, sums, dates and
   organisation numbers are not eaten. A bare 8-digit run that happens to be a date
-  (``31122024``) is redacted as a phone number.
+  (``31122024``) is redacted as a phone number, unless it follows a reference label
+  (``Planid 20230045``, ``saksnr. 20230045``, ``gnr/bnr``, ``journalpost``, ``ref:``): that is a
+  plan, case or archive number. An identity number is redacted after any label.
 - E-mail: ``local@domain.tld``. Obfuscated forms ("ola at kommune dot no") are not found.
 - Street addresses: only a capitalised street name with a known suffix (Storgata, Kirkeveien,
   Karl Johans gate, Bygdøy allé, ...) FOLLOWED BY a house number of 1-3 digits (optional letter
@@ -59,6 +61,27 @@ PHONE_NUMBER = re.compile(
     """,
     re.VERBOSE,
 )
+
+# A plan, case, archive or property reference label right before a number written without a
+# country code: "Planid 20230045", "saksnr.: 20230045", "arkivsak nr 20230045", "gnr/bnr".
+_REFERENCE_LABEL = re.compile(
+    r"""
+    (?<![^\W\d_])
+    (?:plan[ \-]?id|plan[ \-]?nr|plan[ \-]?nummer|saks?nr|saks?nummer|sak|arkivsak(?:s?nr|snummer)?
+      |arkiv[ \-]?nr|ref|refnr|referanse(?:nummer|nr)?|gnr|bnr|gnr[ ]?/[ ]?bnr|journalpost(?:nr|id)?
+      |j\.?[ ]?post(?:nr)?|dok(?:ument)?[ \-]?(?:nr|id))
+    \.?
+    (?:[ ]?(?:nr|no)\.?)?
+    [ ]?[:#]?[ ]?\Z
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _after_reference_label(text: str, start: int) -> bool:
+    """True when the number at `start` follows a reference label (a case, not a phone)."""
+    return _REFERENCE_LABEL.search(text, max(0, start - 40), start) is not None
+
 
 # E-mail is found from its "@": the domain forwards, the local part (at most 64 characters, an
 # apostrophe only inside it as in o'hara) backwards. Trying every start would be quadratic.
@@ -252,12 +275,13 @@ def _matches(text: str):
     for m in _EMAIL_DOMAIN.finditer(text):
         if local := _EMAIL_LOCAL_PART.search(text, max(0, m.start() - 64), m.start()):
             yield PersonalData.EMAIL, local.start(), m.end()
-    for kind, pattern in (
-        (PersonalData.PHONE, PHONE_NUMBER),
-        (PersonalData.ADDRESS, STREET_ADDRESS),
-    ):
-        for m in pattern.finditer(text):
-            yield kind, m.start(), m.end()
+    for m in PHONE_NUMBER.finditer(text):
+        # "Planid 20230045" is a plan's number; "+47 ..." after a label is still a phone.
+        if m.group()[0] not in "+0(" and _after_reference_label(text, m.start()):
+            continue
+        yield PersonalData.PHONE, m.start(), m.end()
+    for m in STREET_ADDRESS.finditer(text):
+        yield PersonalData.ADDRESS, m.start(), m.end()
 
 
 def redact_personal_data(text: str) -> RedactionResult:

@@ -193,6 +193,47 @@ def test_numbers_that_are_not_personal_data_are_kept(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Planid 20230045 gjelder reguleringsplanen.",
+        "PlanID: 20230045 gjelder reguleringsplanen.",
+        "Plan-id 20230045 gjelder reguleringsplanen.",
+        "Se saksnr. 20230045 i postlista.",
+        "Se saksnummer 20230045 i postlista.",
+        "Se arkivsak 20230045 i postlista.",
+        "Se arkivsaksnr.: 20230045 i postlista.",
+        "Vår ref: 41234567, deres ref. 92345678.",
+        "Referanse 41234567 gjelder klagen.",
+        "Eiendommen gnr/bnr 41234567 ligger ved sjøen.",
+        "Journalpost 41234567 er unntatt offentlighet.",
+    ],
+)
+def test_an_eight_digit_number_after_a_reference_label_is_kept(text):
+    result = redact_personal_data(text)
+    assert result.text == text
+    assert result.findings == []
+
+
+@pytest.mark.parametrize("label", ["Planid", "Saksnr.", "Ref:", "Journalpost", "gnr/bnr"])
+def test_an_identity_number_after_a_reference_label_is_still_removed(label):
+    text = f"{label} {FNR_1985} gjelder meg."
+    assert redact_personal_data(text).text == f"{label} {FNR} gjelder meg."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ref: +47 412 34 567 er nummeret mitt.",
+        "Saksbehandler 41234567 svarer.",
+        "Prefer 41234567 for calls.",
+        "Planidé: ring 41234567.",
+    ],
+)
+def test_a_phone_number_is_removed_when_no_reference_label_is_right_before_it(text):
+    assert PHONE in redact_personal_data(text).text
+
+
+@pytest.mark.parametrize(
     ("written", "trailing"),
     [
         ("ola.nordmann@kommune.no", "."),
