@@ -25,6 +25,7 @@ from participation.contributions.badges import with_author_badge
 from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError, public_rendering
 from participation.live.events import last_event_id
+from participation.ratelimit import limit_posts
 from participation.text.redact import redact_personal_data
 
 SUBMISSIONS_PER_PAGE = 20
@@ -128,6 +129,7 @@ def _login_url(request, hearing, next_url):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("submission", when=lambda request: request.POST.get("action") != "edit")
 def submit(request, pk):
     hearing = get_hearing_for_user(request.user, pk)
     draft = request.session.get(_draft_key(hearing))
@@ -301,6 +303,7 @@ def attachment(request, pk, attachment_id):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("comment")
 def comment(request, pk):
     hearing = get_hearing_for_user(request.user, pk)
     parent = None

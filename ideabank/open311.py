@@ -20,6 +20,7 @@ from ideabank import operations
 from ideabank.geocoding import search_places
 from ideabank.models import Idea, IdeaStatus, Topic
 from participation.contributions.operations import ContributionError
+from participation.ratelimit import RateLimited, check_rate
 from participation.text.redact import redact_personal_data
 
 CLOSED = {IdeaStatus.DONE, IdeaStatus.NOT_PURSUED}
@@ -144,6 +145,16 @@ def request_detail(request, pk):
 def _post_request(request):
     data = request.POST
     client = operations.client_for_key(data.get("api_key", ""))
+    try:
+        # Per client and per address; a wrong key counts against the address too.
+        check_rate(request, "open311", user=client.account if client else None)
+    except RateLimited as error:
+        response = _error(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            f"Too many requests; try again in {error.retry_after} seconds",
+        )
+        response["Retry-After"] = str(error.retry_after)
+        return response
     if client is None:
         return _error(HTTPStatus.FORBIDDEN, "api_key is missing or not valid")
     topic = Topic.objects.filter(official=True, slug=data.get("service_code", "")).first()

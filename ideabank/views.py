@@ -23,6 +23,7 @@ from participation.contributions.models import Comment, Contribution
 from participation.contributions.operations import ContributionError
 from participation.live.events import last_event_id
 from participation.notifications.models import Follow
+from participation.ratelimit import limit_posts
 
 IDEAS_PER_PAGE = 20
 MAP_LIST_PER_PAGE = 50
@@ -263,6 +264,7 @@ def _login_url(next_url: str) -> str:
 
 
 @require_POST
+@limit_posts("support")
 def support(request, pk):
     idea = get_idea_for_user(request.user, pk)
     withdraw = request.POST.get("action") == "withdraw"
@@ -301,6 +303,7 @@ def follow(request, pk):
 
 
 @require_POST
+@limit_posts("comment")
 def comment(request, pk):
     idea = get_idea_for_user(request.user, pk)
     form = CommentForm(request.POST)
@@ -341,6 +344,7 @@ def comment(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("idea", when=lambda request: request.POST.get("action") != "find_place")
 def post_idea(request):
     if request.method == "GET":
         form = IdeaForm(initial=request.session.get(DRAFT_KEY) or None)

@@ -19,6 +19,7 @@ from initiatives.permissions import (
     get_initiative_for_user,
 )
 from participation.contributions.operations import ContributionError
+from participation.ratelimit import limit_posts
 
 DRAFT_KEY = "initiative-draft"
 LIST_LIMIT = 100
@@ -79,6 +80,7 @@ def detail(request, pk):
 
 
 @require_POST
+@limit_posts("signature")
 def sign(request, pk):
     initiative = get_initiative_for_user(request.user, pk)
     target = f"{reverse('initiatives:detail', args=[pk])}#sign"
@@ -113,6 +115,7 @@ def withdraw(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("initiative")
 def start(request):
     if request.method == "GET":
         form = InitiativeForm(initial=request.session.get(DRAFT_KEY) or None)

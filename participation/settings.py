@@ -256,6 +256,22 @@ else:
 MODERATION_CLAIM_SECONDS = 10 * 60
 MODERATION_REPORT_THRESHOLD = 3
 
+# How often one person ("user") and one IP address ("ip", an IPv6 /64) may post, per kind, as
+# django-ratelimit rates ("10/m", "60/h"); see participation/ratelimit.py. The IP limits are
+# wider: a school or a town hall sends many people from one address.
+RATE_LIMITS = {
+    "comment": {"user": ["10/m", "60/h"], "ip": ["30/m", "300/h"]},
+    "submission": {"user": ["10/m", "60/h"], "ip": ["30/m", "300/h"]},
+    "idea": {"user": ["5/m", "30/h"], "ip": ["20/m", "200/h"]},
+    "report": {"user": ["10/m", "50/h"], "ip": ["30/m", "300/h"]},
+    "support": {"user": ["30/m", "300/h"], "ip": ["120/m", "1200/h"]},
+    "signature": {"user": ["10/m", "100/h"], "ip": ["60/m", "600/h"]},
+    "initiative": {"user": ["3/m", "10/h"], "ip": ["10/m", "50/h"]},
+    "open311": {"user": ["30/m", "600/h"], "ip": ["30/m", "600/h"]},
+}
+# A cache that cannot count lets posts through (logged); see participation/ratelimit.py.
+RATELIMIT_FAIL_OPEN = True
+
 TASKS = {
     "default": {
         "BACKEND": env.str(

@@ -13,6 +13,7 @@ from participation.contributions.forms import ReportForm
 from participation.contributions.models import Contribution
 from participation.contributions.operations import ContributionError
 from participation.contributions.permissions import can_view_discussion
+from participation.ratelimit import limit_posts
 
 
 def _back_url(request) -> str:
@@ -24,6 +25,7 @@ def _back_url(request) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("report")
 def report(request, pk):
     contribution = (
         Contribution.objects.select_related("discussion")
