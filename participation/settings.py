@@ -255,6 +255,9 @@ else:
 # many residents' reports hide a published post until a moderator has looked at it.
 MODERATION_CLAIM_SECONDS = 10 * 60
 MODERATION_REPORT_THRESHOLD = 3
+# Only reporters whose account is this old (and has a verified e-mail or an ID-porten login)
+# count towards that threshold; submissions and initiatives are never hidden by reports.
+MODERATION_REPORTER_MIN_DAYS = 7
 
 # How often one person ("user") and one IP address ("ip", an IPv6 /64) may post, per kind, as
 # django-ratelimit rates ("10/m", "60/h"); see participation/ratelimit.py. The IP limits are
@@ -271,6 +274,14 @@ RATE_LIMITS = {
 }
 # A cache that cannot count lets posts through (logged); see participation/ratelimit.py.
 RATELIMIT_FAIL_OPEN = True
+# Per live socket: how many streams, how many replays (and replayed events, counted by page)
+# a minute, and how often a privileged stream (moderation) is authorised again while open.
+LIVE_LIMITS = {
+    "streams": 20,
+    "replays_per_minute": 30,
+    "replayed_events_per_minute": 5000,
+    "recheck_seconds": 5,
+}
 
 TASKS = {
     "default": {

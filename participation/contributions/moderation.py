@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.models import AssuranceLevel
 from participation.accounts.permissions import is_moderator
 from participation.contributions.models import (
     AuditEntry,
@@ -321,6 +322,52 @@ def _concrete(contribution: Contribution) -> Contribution:
 
 # ---------------------------------------------------------------- reports
 
+# A formal submission to a hearing and a citizen initiative are part of a case: reports send
+# them to the moderators, and only a moderator takes them down.
+NEVER_HIDDEN_BY_REPORTS = {Contribution.Kind.SUBMISSION, Contribution.Kind.INITIATIVE}
+# After these a moderator has looked at the post: reports count again from then on.
+REVIEWED_ACTIONS = ("published", "approved", "restored")
+
+
+def by_established_reporter(contribution: Contribution, now=None) -> Q:
+    """Reports that count towards hiding a post: by someone other than its author, whose
+    account is at least `MODERATION_REPORTER_MIN_DAYS` old and has a verified e-mail address
+    or an ID-porten login. A crowd of accounts made for the purpose does not count."""
+    now = now or timezone.now()
+    joined_before = now - timedelta(days=settings.MODERATION_REPORTER_MIN_DAYS)
+    eid_levels = [level for level in AssuranceLevel.values if level != AssuranceLevel.NONE]
+    established = Q(reporter__date_joined__lte=joined_before) & (
+        Q(reporter__emailaddress__verified=True) | Q(reporter__assurance_level__in=eid_levels)
+    )
+    if contribution.author_id is not None:
+        established &= ~Q(reporter_id=contribution.author_id)
+    return established
+
+
+def established_reports_since_review(contribution: Contribution) -> int:
+    """Distinct established reporters since a moderator last published or approved it."""
+    reports = Report.objects.filter(
+        by_established_reporter(contribution), contribution=contribution
+    )
+    reviewed = (
+        AuditEntry.objects.filter(contribution=contribution, action__in=REVIEWED_ACTIONS)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if reviewed is not None:
+        reports = reports.filter(created_at__gt=reviewed)
+    return reports.values("reporter").distinct().count()
+
+
+def hidden_by_reports(contribution: Contribution) -> bool:
+    """Whether the reports on a published post are enough to hide it until it is reviewed."""
+    return (
+        contribution.state == State.PUBLISHED
+        and contribution.kind not in NEVER_HIDDEN_BY_REPORTS
+        and established_reports_since_review(contribution) >= settings.MODERATION_REPORT_THRESHOLD
+    )
+
 
 def check_can_report(user, contribution: Contribution) -> None:
     if not user.is_authenticated:
@@ -334,8 +381,9 @@ def check_can_report(user, contribution: Contribution) -> None:
 
 
 def do_report(user, contribution: Contribution, reason: str, text: str = "") -> Report:
-    """Record the report; at `MODERATION_REPORT_THRESHOLD` reports the post is hidden until a
-    moderator has looked at it."""
+    """Record the report and put the post in the moderators' queue; at
+    `MODERATION_REPORT_THRESHOLD` established reporters a comment or an idea is hidden until a
+    moderator has looked at it (see `hidden_by_reports`)."""
     check_can_report(user, contribution)
     if reason not in ReportReason.values:
         raise ContributionError(_("Choose a reason from the list."))
@@ -353,10 +401,7 @@ def do_report(user, contribution: Contribution, reason: str, text: str = "") -> 
                 .get(pk=contribution.pk)
             )
             _audit(locked, user, "reported", text.strip(), report_reason=reason)
-            if (
-                locked.state == State.PUBLISHED
-                and locked.report_count >= settings.MODERATION_REPORT_THRESHOLD
-            ):
+            if hidden_by_reports(locked):
                 locked.state = State.HIDDEN
                 locked.save(update_fields=["state", "updated_at"])
                 _audit(locked, None, "hidden_by_reports", report_count=locked.report_count)

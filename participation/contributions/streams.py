@@ -19,5 +19,5 @@ def authorise_discussion(user, rest: str) -> bool:
 
 
 def register() -> None:
-    register_stream("moderation", authorise_moderation)
+    register_stream("moderation", authorise_moderation, privileged=True)
     register_stream("discussion", authorise_discussion)

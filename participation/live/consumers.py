@@ -7,20 +7,44 @@ Messages from the client:
 Messages to the client: {"type": "subscribed" | "denied", "stream": ...}, {"type": "pong"},
 {"type": "error", "reason": "malformed"}, and the events of the streams it subscribed to
 (each with the event log's "id").
+
+Limits per socket (`LIVE_LIMITS`): at most so many streams, and so many replays (and replayed
+events) a minute; past them the answer is {"type": "denied", "stream", "reason": "too_many"} or
+{"type": "error", "reason": "replay_limited", "stream"}. A privileged stream (moderation) is
+authorised again, at most every `recheck_seconds`, before an event is delivered, against the
+session and the user as they are now: a moderator who lost the role is told
+{"type": "denied", "stream", "reason": "unauthorised"} and leaves the stream. Logging out
+closes the session's sockets ({"type": "closed", "reason": "logged_out"}, code 4401).
 """
 
 import json
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from participation.live.events import events_since
-from participation.live.streams import authorise_stream, is_valid_stream_name
+from participation.live.streams import (
+    authorise_stream,
+    is_privileged,
+    is_valid_stream_name,
+    reauthorise,
+    session_group,
+)
 
 REPLAY_PAGE = 500
+CLOSE_UNAUTHORISED = 4401  # the application range of RFC 6455's close codes
+_clock = time.monotonic  # replaced in tests, which never sleep
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authorised_at: dict[str, float] = {}  # privileged stream -> last check
+        self.session_group = ""
+        self.replay_window = (0.0, 0, 0)  # (start, replays, events) in the current minute
+
     async def connect(self):
         self.streams: set[str] = set()
         await self.accept()
@@ -49,9 +73,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def subscribe(self, stream: str, last_id) -> None:
         user = self.scope.get("user")
+        if stream not in self.streams and self.stream_count() >= settings.LIVE_LIMITS["streams"]:
+            await self.send_json({"type": "denied", "stream": stream, "reason": "too_many"})
+            return
         if not is_valid_stream_name(stream) or not await authorise_stream(user, stream):
             await self.send_json({"type": "denied", "stream": stream})
             return
+        self.authorised_at[stream] = _clock()
+        await self.watch_session()
         # Join first, then replay: an event committed in between arrives twice rather than
         # never, and the client drops what it has already seen by id.
         self.streams.add(stream)
@@ -59,7 +88,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "stream": stream})
         if isinstance(last_id, int) and not isinstance(last_id, bool) and last_id >= 0:
             # Page through the log: a client far behind gets everything, not just one page.
+            first = True
             while True:
+                if not self.may_replay(first):
+                    await self.send_json(
+                        {"type": "error", "reason": "replay_limited", "stream": stream}
+                    )
+                    return
+                first = False
                 missed = await database_sync_to_async(events_since)(stream, last_id, REPLAY_PAGE)
                 for event in missed:
                     await self.send_json(event)
@@ -68,4 +104,55 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 last_id = missed[-1]["id"]
 
     async def live_event(self, message):
+        stream = message["event"].get("stream", "")
+        if is_privileged(stream) and not await self.still_authorised(stream):
+            await self.channel_layer.group_discard(stream, self.channel_name)
+            self.streams.discard(stream)
+            self.authorised_at.pop(stream, None)
+            await self.send_json({"type": "denied", "stream": stream, "reason": "unauthorised"})
+            return
         await self.send_json(message["event"])
+
+    async def live_close(self, message):
+        """The login session ended: nothing more on this socket."""
+        await self.send_json({"type": "closed", "reason": "logged_out"})
+        await self.close(code=CLOSE_UNAUTHORISED)
+
+    # ------------------------------------------------------------ authorisation and limits
+
+    def stream_count(self) -> int:
+        # The session's group sits in `self.streams` so leaving on disconnect covers it.
+        return len(self.streams - {self.session_group})
+
+    async def watch_session(self) -> None:
+        """Join the login session's group once, so logging out closes this socket."""
+        key = getattr(self.scope.get("session"), "session_key", None)
+        if key and not self.session_group:
+            self.session_group = session_group(key)
+            self.streams.add(self.session_group)
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
+
+    async def still_authorised(self, stream: str) -> bool:
+        """Ask again, at most every `recheck_seconds`, with the user loaded afresh."""
+        now = _clock()
+        last = self.authorised_at.get(stream, float("-inf"))
+        if now - last < settings.LIVE_LIMITS["recheck_seconds"]:
+            return True
+        if not await reauthorise(self.scope, stream):
+            return False
+        self.authorised_at[stream] = now
+        return True
+
+    def may_replay(self, first: bool) -> bool:
+        """Count a replay (`first` page) or one more page of one; False past the minute's cap."""
+        limits = settings.LIVE_LIMITS
+        start, replays, pages = self.replay_window
+        now = _clock()
+        if now - start >= 60:
+            start, replays, pages = now, 0, 0
+        replays, pages = replays + first, pages + 1
+        self.replay_window = (start, replays, pages)
+        return (
+            replays <= limits["replays_per_minute"]
+            and pages * REPLAY_PAGE <= limits["replayed_events_per_minute"]
+        )

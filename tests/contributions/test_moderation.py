@@ -279,12 +279,14 @@ def test_enough_reports_hide_a_post_until_a_moderator_has_looked(
     moderation.do_publish(moderator, comment)
     assert comment.pk not in queue()
 
-    moderation.do_report(make_user(), comment, ReportReason.OFFENSIVE, "Stygt")
+    # Reporters with accounts older than MODERATION_REPORTER_MIN_DAYS (see test_reports.py).
+    month_ago = timezone.now() - timedelta(days=30)
+    moderation.do_report(make_user(date_joined=month_ago), comment, ReportReason.OFFENSIVE, "Stygt")
     comment.refresh_from_db()
     assert comment.state == PUBLISHED
     assert comment.pk in queue()
 
-    moderation.do_report(make_user(), comment, ReportReason.SPAM)
+    moderation.do_report(make_user(date_joined=month_ago), comment, ReportReason.SPAM)
     comment.refresh_from_db()
     assert comment.state == Contribution.State.HIDDEN
     assert "hidden_by_reports" in actions(comment)

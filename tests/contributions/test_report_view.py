@@ -1,9 +1,11 @@
 """A resident reports a published post through the site."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from participation.contributions.models import Contribution, ModerationMode
 
@@ -13,7 +15,7 @@ def test_a_resident_reports_a_comment_with_a_reason_and_it_is_hidden_for_review(
     client, make_hearing, post_comment, make_user
 ):
     comment = post_comment(make_hearing(moderation=ModerationMode.POST))
-    client.force_login(make_user(name="Per"))
+    client.force_login(make_user(name="Per", date_joined=timezone.now() - timedelta(days=30)))
     url = reverse("contributions:report", args=[comment.pk])
 
     assert client.get(url).status_code == HTTPStatus.OK
@@ -39,3 +41,22 @@ def test_reporting_needs_an_account(client, make_hearing, post_comment):
     response = client.get(reverse("contributions:report", args=[comment.pk]))
     assert response.status_code == HTTPStatus.FOUND
     assert "login" in response["Location"]
+
+
+def test_the_report_page_does_not_name_a_sender_whose_name_is_withheld(client, hearing, make_user):
+    from hearings.models import Submission
+    from hearings.operations import do_submit
+
+    sender = make_user(name="Hemmelig Avsender")
+    submission, _ = do_submit(sender, hearing, "Jeg er imot planen.", name_withheld_requested=True)
+    Submission.objects.filter(pk=submission.pk).update(
+        name_withheld=True, state=Contribution.State.PUBLISHED
+    )
+    client.force_login(make_user(name="Per"))
+
+    response = client.get(reverse("contributions:report", args=[submission.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Jeg er imot planen." in html
+    assert "Hemmelig Avsender" not in html
