@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 from wagtail.admin.widgets import AdminTagWidget
 
-from hearings import exports, review
+from hearings import exports, review, uploads
 from hearings.models import Attachment, CampaignGroup, Export, Hearing, Phase, Submission
 from participation.accounts.permissions import is_planner
 from participation.contributions.models import Contribution
@@ -326,10 +326,9 @@ def attachment_download(request, hearing_id, attachment_id):
         submission__hearing=hearing,
     )
     review.log_original_viewed(request.user, attachment.submission, attachment=attachment)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
+    return uploads.file_response(
+        attachment.file,
+        original_name=attachment.original_name,
         content_type=attachment.content_type,
     )
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hearings.models import Attachment, CampaignGroup, Export, Hearing, Submission, ThemeTag
+from hearings.uploads import download_name
 from participation.contributions.models import Contribution
 
 log = logging.getLogger(__name__)
@@ -357,7 +358,8 @@ def write_zip(hearing: Hearing, out, progress=None) -> None:
             archive.writestr(f"{folder}/text.txt", submission.body.encode("utf-8"))
             used = set()
             for attachment in submission.attachment_list:
-                name = get_valid_filename(attachment.original_name) or f"attachment-{attachment.pk}"
+                # The sender's name with the extension of the detected type (x.html → x.png).
+                name = download_name(attachment.original_name, attachment.content_type)
                 if name in used:
                     name = f"{attachment.pk}-{name}"
                 used.add(name)

@@ -63,8 +63,9 @@ class SubmissionForm(forms.Form):
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
     def tokens(self) -> list[str]:
+        """The attachments a preview carried (each checked again when it is used)."""
         raw = self.cleaned_data.get("attachment_tokens") or ""
-        return [t for t in raw.split(",") if t][:10]
+        return list(dict.fromkeys(t for t in raw.split(",") if t))
 
 
 class CommentForm(forms.Form):

@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hearings import operations
+from hearings import operations, uploads
 from hearings.forms import CommentForm, SubmissionForm
 from hearings.models import Attachment, Hearing, Phase, Submission
 from hearings.permissions import (
@@ -150,9 +150,11 @@ def submit(request, pk):
     organisation = data.get("organisation")
     try:
         operations.check_can_submit(request.user, hearing, organisation)
-        tokens = form.tokens()
-        for upload in data["attachments"]:
-            tokens.append(operations_store_upload(request.user, upload).token)
+        # Every file of the preview is checked (count, per-person cap, type, pixels) before
+        # any is stored, so a refused one leaves nothing behind.
+        tokens = uploads.check_kept_tokens(request.user, form.tokens())
+        checked = uploads.check_attachments(request.user, data["attachments"], kept=len(tokens))
+        tokens += [a.token for a in uploads.do_store_attachments(request.user, checked)]
     except (operations.LoginRequired, operations.IdentityTooWeak) as error:
         return _keep_and_login(request, hearing, form, error)
     except ContributionError as error:
@@ -198,12 +200,6 @@ def submit(request, pk):
             "is_late": hearing.phase() == Phase.CLOSED,
         },
     )
-
-
-def operations_store_upload(user, upload):
-    from hearings.uploads import do_store_upload
-
-    return do_store_upload(user, upload)
 
 
 def _keep_and_login(request, hearing, form, error):
@@ -294,11 +290,8 @@ def attachment(request, pk, attachment_id):
         from hearings.review import log_original_viewed
 
         log_original_viewed(request.user, item.submission, attachment=item)
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
+    return uploads.file_response(
+        item.file, original_name=item.original_name, content_type=item.content_type
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from hearings.models import private_storage
 from participation.contributions.models import Contribution, Discussion
 
 
@@ -207,8 +208,12 @@ def idea_photo_path(instance, filename):
 
 
 class IdeaPhoto(models.Model):
+    """A photo on an idea: stored under a random name with the extension of its detected type
+    (the name the person gave stays in `original_name`), in private storage, and served by a
+    view that checks the idea may be seen: a pending or rejected idea's photo is not public."""
+
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(upload_to=idea_photo_path, max_length=255)
+    file = models.FileField(upload_to=idea_photo_path, max_length=255, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

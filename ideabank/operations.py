@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from hearings.uploads import IMAGE_TYPES, check_upload, clean_image, safe_file_name
+from hearings.uploads import IMAGE_TYPES, check_upload, clean_image, stored_name
 from ideabank.models import (
     Idea,
     IdeaPhoto,
@@ -240,9 +240,9 @@ def do_post_idea(
 
 
 def _store_photo(idea: Idea, name: str, mime: str, data: bytes) -> IdeaPhoto:
-    safe_name = safe_file_name(name, "foto", max_length=120)
+    # A name of our own with the detected type's extension; the sent name is only a field.
     photo = IdeaPhoto(idea=idea, original_name=name[:255], content_type=mime, size=len(data))
-    photo.file.save(f"{secrets.token_urlsafe(8)}-{safe_name}", ContentFile(data), save=False)
+    photo.file.save(stored_name(mime), ContentFile(data), save=False)
     photo.save()
     return photo
 

@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hearings.uploads import file_response
 from ideabank import operations
 from ideabank.forms import CommentForm, IdeaFilterForm, IdeaForm, Sort
 from ideabank.geocoding import parse_place_token, search_places
-from ideabank.models import Idea, IdeaStatus, Support
+from ideabank.models import Idea, IdeaPhoto, IdeaStatus, Support
 from ideabank.permissions import can_answer, can_comment, can_see_original, get_idea_for_user
 from participation.contributions.badges import with_author_badge
 from participation.contributions.models import Comment, Contribution
@@ -256,6 +257,21 @@ def idea_detail(request, pk):
             "login_url": _login_url(request.get_full_path()),
             "live_last_id": last_event_id(idea.comments_stream),
         },
+    )
+
+
+@require_GET
+def photo(request, pk, photo_id):
+    """A photo of an idea the reader may see: a pending or rejected idea's photos are its
+    author's and staff's only, like the idea."""
+    idea = get_idea_for_user(request.user, pk)
+    item = get_object_or_404(IdeaPhoto, pk=photo_id, idea=idea)
+    return file_response(
+        item.file,
+        original_name=item.original_name,
+        content_type=item.content_type,
+        inline=True,
+        public=idea.is_public,
     )
 
 

@@ -6,7 +6,13 @@ class ParticipationConfig(AppConfig):
     verbose_name = "Medvirkning"
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
         from wagtail.signals import page_published, page_unpublished
+
+        # Pillow refuses to open images past twice this (a decompression bomb), whoever opens
+        # them: our uploads check the exact limit first, Wagtail's images have their own.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
         from participation.pagecache import bump_content_version
 

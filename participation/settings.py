@@ -386,10 +386,18 @@ _FILES_DIR = (
     Path(tempfile.gettempdir()) / "medvirkning-test-files" if ENVIRONMENT == "test" else BASE_DIR
 )
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=_FILES_DIR / "media")
-# Submission attachments and exports: served only through permission-checked views.
+# Submission attachments, idea photos and exports: served only through permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=_FILES_DIR / "private-media")
 # Attachments: 20 MB each (a scanned PDF), checked in the form, not only by the proxy.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# An image is refused above this many pixels, read from its header before it is decoded
+# (a 341 KB PNG of 10000 × 9000 pixels took a worker to 1.6 GB). Pillow's own guard follows it.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+# Attachments uploaded for a preview and not yet sent: at most this many per person, and
+# deleted after this many hours (send_due_notifications purges them).
+MAX_UNSENT_UPLOADS = env.int("MAX_UNSENT_UPLOADS", default=20)
+UNSENT_UPLOAD_HOURS = env.int("UNSENT_UPLOAD_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

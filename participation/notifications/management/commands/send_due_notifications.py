@@ -5,6 +5,7 @@
 - HEARING_CLOSING: followed hearings that close within three days.
 - Daily digests after 07:00 Oslo time, weekly digests from Monday 07:00.
 - At-once mails still unsent after a while (a failed send) are enqueued again.
+- Attachments uploaded for a preview and never sent are purged after UNSENT_UPLOAD_HOURS.
 
 Every step is idempotent: the outbox key makes an event one row per person, and each send
 claims its rows, so running it twice (or two at once) mails nobody twice.
@@ -92,6 +93,14 @@ def retry_unsent(now) -> int:
     return len(ids)
 
 
+def purge_unsent_uploads(now) -> int:
+    """Housekeeping that rides on this clock: attachments uploaded for a preview and never
+    sent are deleted after UNSENT_UPLOAD_HOURS."""
+    from hearings.uploads import do_purge_unsent_uploads
+
+    return do_purge_unsent_uploads(now)
+
+
 def send_due(now=None) -> dict[str, int]:
     now = now or timezone.now()
     done = {
@@ -101,6 +110,7 @@ def send_due(now=None) -> dict[str, int]:
         "retried": retry_unsent(now),
     }
     done["politician_digests"] = len(send_due_politician_digests(now))
+    done["unsent_uploads_purged"] = purge_unsent_uploads(now)
     return done
 
 
