@@ -97,6 +97,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                     return
                 first = False
                 missed = await database_sync_to_async(events_since)(stream, last_id, REPLAY_PAGE)
+                self.count_replayed(len(missed))
                 for event in missed:
                     await self.send_json(event)
                 if len(missed) < REPLAY_PAGE:
@@ -144,15 +145,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     def may_replay(self, first: bool) -> bool:
-        """Count a replay (`first` page) or one more page of one; False past the minute's cap."""
+        """Count a replay (`first`: its first page); False past the minute's replays or events."""
         limits = settings.LIVE_LIMITS
-        start, replays, pages = self.replay_window
+        start, replays, events = self.replay_window
         now = _clock()
         if now - start >= 60:
-            start, replays, pages = now, 0, 0
-        replays, pages = replays + first, pages + 1
-        self.replay_window = (start, replays, pages)
+            start, replays, events = now, 0, 0
+        replays += first
+        self.replay_window = (start, replays, events)
         return (
             replays <= limits["replays_per_minute"]
-            and pages * REPLAY_PAGE <= limits["replayed_events_per_minute"]
+            and events < limits["replayed_events_per_minute"]
         )
+
+    def count_replayed(self, events: int) -> None:
+        start, replays, sent = self.replay_window
+        self.replay_window = (start, replays, sent + events)

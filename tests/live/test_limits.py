@@ -177,3 +177,20 @@ def test_a_long_replay_stops_at_the_minutes_event_budget(db, settings, clock):
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_many_short_replays_after_a_reconnect_are_not_limited_by_the_event_budget(db, clock):
+    """A page with a dozen streams that reconnects asks for a dozen replays of a few events."""
+
+    async def scenario():
+        ws, answer = await subscribed(None, "public-announcements", last_id=0)
+        assert answer["type"] == "subscribed"
+        for _ in range(12):
+            await ws.send_json_to(
+                {"type": "subscribe", "stream": "public-announcements", "last_id": 0}
+            )
+            assert (await ws.receive_json_from(timeout=5))["type"] == "subscribed"
+        assert await ws.receive_nothing(timeout=0.3)
+        await ws.disconnect()
+
+    run(scenario)
