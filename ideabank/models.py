@@ -71,6 +71,9 @@ class Idea(Contribution):
     address = models.CharField(
         _("place"), max_length=255, blank=True, help_text=_("The place name or address given.")
     )
+    # The place with personal data redacted (a home address, a phone number typed there);
+    # what the public sees on the page, the map and Open311. Made on write, like public_title.
+    public_address = models.CharField(_("published place"), max_length=255, blank=True)
     area = models.ForeignKey(
         "geo.Area",
         on_delete=models.SET_NULL,

@@ -52,7 +52,7 @@ def service_request(idea: Idea, topics: list[Topic]) -> dict:
         "requested_datetime": _w3c(idea.published_at or idea.created_at),
         "updated_datetime": _w3c(idea.status_changed_at or idea.published_at or idea.created_at),
         "expected_datetime": None,
-        "address": idea.address,
+        "address": idea.public_address,
         "address_id": "",
         "zipcode": "",
         "lat": idea.lat,

@@ -112,6 +112,11 @@ def check_free_tags(names) -> list[str]:
     for name in names:
         if len(name) > 50 or not slugify(name, allow_unicode=True):
             raise ContributionError(_("A tag must be a word or two, at most 50 characters."))
+        # A free tag becomes a public topic shared by every idea: never personal data in it.
+        if redact_personal_data(name).findings:
+            raise ContributionError(
+                _("A tag must not hold a phone number, e-mail, address or identity number.")
+            )
     return names
 
 
@@ -200,8 +205,10 @@ def do_post_idea(
     try:
         with transaction.atomic():
             bank = ideabank_discussion()
+            public_title = redact_personal_data(title).text[:255]
+            # The discussion's title is shown to readers (report page, reply mails): public.
             comments = Discussion.objects.create(
-                kind=Discussion.Kind.IDEA, title=title[:255], moderation=bank.moderation
+                kind=Discussion.Kind.IDEA, title=public_title, moderation=bank.moderation
             )
             fields = contribution_fields(
                 author=user, discussion=bank, body=body, idempotency_key=idempotency_key
@@ -211,10 +218,11 @@ def do_post_idea(
             idea = Idea.objects.create(
                 kind=Contribution.Kind.IDEA,
                 title=title,
-                public_title=redact_personal_data(title).text[:255],
+                public_title=public_title,
                 lat=lat,
                 lon=lon,
                 address=(address or "")[:255],
+                public_address=redact_personal_data(address or "").text[:255],
                 area=area,
                 comments_discussion=comments,
                 source=source,

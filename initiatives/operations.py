@@ -156,8 +156,12 @@ def do_start(
         with transaction.atomic():
             # Its own discussion, always pre-moderated: nothing is signed before a moderator
             # has read it, whatever the site's default.
+            public_title = redact_personal_data(title).text[:255]
+            # The discussion's title is shown to readers (report page, reply mails): public.
             discussion = Discussion.objects.create(
-                kind=Discussion.Kind.INITIATIVE, title=title[:255], moderation=ModerationMode.PRE
+                kind=Discussion.Kind.INITIATIVE,
+                title=public_title,
+                moderation=ModerationMode.PRE,
             )
             fields = contribution_fields(
                 author=user,
@@ -168,7 +172,7 @@ def do_start(
             initiative = Initiative.objects.create(
                 kind=KIND,
                 title=title,
-                public_title=redact_personal_data(title).text[:255],
+                public_title=public_title,
                 justification=justification,
                 public_justification_html=justification_html,
                 **fields,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participation.text.redact import IDENTITY_NUMBER_CANDIDATE
+from participation.text.redact import IDENTITY_NUMBER_CANDIDATE, redact_personal_data
 
 
 class DeclareNameForm(forms.Form):
@@ -19,7 +19,11 @@ class DeclareNameForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Write the name you want published."))
         # The name is published: keep contact details and identity numbers out of it.
-        if "@" in name or IDENTITY_NUMBER_CANDIDATE.search(name):
+        if (
+            "@" in name
+            or IDENTITY_NUMBER_CANDIDATE.search(name)
+            or redact_personal_data(name).findings
+        ):
             raise forms.ValidationError(
                 _("Write only your name, without e-mail addresses or numbers.")
             )

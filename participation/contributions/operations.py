@@ -1,12 +1,15 @@
 """What every kind of contribution shares: the public rendering, the initial state, the events."""
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.contributions.badges import author_badge
 from participation.contributions.models import Contribution, Discussion, ModerationMode
 from participation.live.events import emit
-from participation.text.render import render_redacted
+from participation.text.redact import redact_personal_data
+from participation.text.render import public_plain, render_redacted
 
 MAX_BODY_CHARS = 100_000
 
@@ -55,7 +58,9 @@ def contribution_fields(*, author, discussion, body, organisation=None, idempote
     return {
         "discussion": discussion,
         "author": author,
-        "author_name": author.display_name,
+        # Published with the post; a name typed before the name form refused contact details
+        # (or an e-mail account's fallback) must not publish one.
+        "author_name": public_plain(author.display_name)[:200],
         "author_assurance": author.assurance_level,
         "organisation": organisation,
         "organisation_name": organisation.name if organisation else "",
@@ -107,6 +112,18 @@ def announce_new(contribution: Contribution) -> None:
         )
 
 
+_ANCHOR = re.compile(r"[\w\-.:]{1,100}")
+
+
+def anchor_or_blank(section: str) -> str:
+    """The plan section's anchor a comment is on, or "" for anything that is not an anchor:
+    it comes from a hidden field and is shown in a link, so it is no place for free text."""
+    section = (section or "")[:100]
+    if not _ANCHOR.fullmatch(section) or redact_personal_data(section).findings:
+        return ""
+    return section
+
+
 def do_create_comment(
     user, discussion: Discussion, body: str, *, parent=None, section: str = "", idempotency_key=""
 ):
@@ -127,7 +144,7 @@ def do_create_comment(
             comment = Comment.objects.create(
                 kind=Contribution.Kind.COMMENT,
                 parent=parent,
-                section=section[:100],
+                section=anchor_or_blank(section),
                 **contribution_fields(
                     author=user, discussion=discussion, body=body, idempotency_key=idempotency_key
                 ),

@@ -7,6 +7,7 @@ Incoming text is stored as written; templates show it with `{% load public_text 
 from participation.text.readability import lix, lix_label
 from participation.text.redact import PersonalData, RedactionResult, redact_personal_data
 from participation.text.render import (
+    public_plain,
     render_original,
     render_public,
     render_redacted,
@@ -19,6 +20,7 @@ __all__ = [
     "RedactionResult",
     "lix",
     "lix_label",
+    "public_plain",
     "redact_personal_data",
     "render_original",
     "render_public",

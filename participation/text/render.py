@@ -73,6 +73,12 @@ def render_public(text: str) -> SafeString:
     return render_redacted(text)[0]
 
 
+def public_plain(text: str | None) -> str:
+    """A short field (a name, a title, a place, a file name) as the public sees it: personal
+    data redacted, still plain text, escaped by the template or JSON encoder that shows it."""
+    return redact_personal_data(_plain(text)).text
+
+
 def render_original(text: str) -> SafeString:
     """What the author and staff see: the same, without redaction."""
     return mark_safe(sanitize(text))
@@ -92,3 +98,18 @@ def sanitize_rich_html(html: str) -> SafeString:
         link_rel="noopener",
     )
     return mark_safe(cleaned)
+
+
+_PARAGRAPH_BREAK = re.compile(r"</p>\s*<p>")
+_LINE_BREAK = re.compile(r"<br\s*/?>")
+
+
+def public_html_to_text(html: str) -> str:
+    """Published HTML (made by `render_redacted`) back to plain text with its paragraphs and
+    line breaks, for APIs and plain-text mails: the same words the page shows, nothing more."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    text = _LINE_BREAK.sub("\n", _PARAGRAPH_BREAK.sub("\n\n", str(html or "")))
+    return unescape(strip_tags(text)).strip()
