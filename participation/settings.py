@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "participation.accounts.staff_mfa.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "participation.pagecache.AnonymousPageCacheMiddleware",
 ]
@@ -325,6 +326,18 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{MUNICIPALITY_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Login limits (allauth's syntax: amount/window/per). "login" is every login POST from one
+# address: a ceiling generous enough for a library or town hall behind one address. Wrong
+# passwords count per account+address (tight), per address (generous) and per account (loose,
+# not for a browser that logged into it before): see participation/accounts/login_limits.py.
+# allauth itself still uses "login_failed" for wrong second-factor codes (key: the user).
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "30/m/ip,5/5m/key",
+    "login_failed_account_address": "5/5m/key",
+    "login_failed_address": "40/m/ip,300/h/ip",
+    "login_failed_account": "100/h/key",
+}
 SOCIALACCOUNT_ADAPTER = "participation.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_REQUIRED = False
@@ -349,6 +362,13 @@ SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
     token_auth_method=IDPORTEN_TOKEN_AUTH_METHOD,
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff (is_staff, or a planner, moderator or editor) reach no page until their session has
+# passed a second factor; without an authenticator they are sent to set one up.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
+# Staff log in through the one allauth login (rate limits, second factor), never the admins' own.
+# (/admin/login/ is participation.accounts.views.staff_login: it redirects to that login.)
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login_redirect"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Language: bokmål default (no URL prefix), nynorsk and English under /nn/ and /en/.
 LANGUAGE_CODE = "nb"

@@ -7,14 +7,25 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from participation import views
+from participation.accounts import views as account_views
 
 handler400 = "participation.views.bad_request"
 handler403 = "participation.views.permission_denied"
 handler404 = "participation.views.page_not_found"
 handler500 = "participation.views.server_error"
+# Not Django's: allauth answers a passed login, sign-up or reset limit with this view.
+handler429 = "participation.accounts.views.too_many_attempts"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Both admins' login pages send staff to the one allauth login (rate limits, second factor).
+    path("admin/login/", account_views.staff_login, name="wagtailadmin_login_redirect"),
+    path(
+        "django-admin/login/",
+        account_views.staff_login,
+        {"default_next": "/django-admin/"},
+        name="django_admin_login_redirect",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -10,13 +10,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from requests import RequestException
 
-from participation.accounts import operations
+from participation.accounts import login_limits, operations
 from participation.accounts.eid import (
     EidLoginRefused,
     IDPortenProvider,
@@ -40,8 +41,26 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             user.username = f"user-{uuid.uuid4().hex}"
 
+    # Wrong passwords are counted per account and address (see login_limits), not by allauth's
+    # per-account `login_failed`, which lets a stranger lock anyone out from anywhere.
+    def pre_authenticate(self, request, **credentials):
+        try:
+            login_limits.check_login_allowed(request, credentials)
+        except login_limits.LoginPaused as paused:
+            raise ValidationError(paused.message, code="too_many_login_attempts") from None
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            login_limits.forget_failed_logins(request, credentials)
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        login_limits.record_failed_login(request, credentials)
+
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
+        login_limits.remember_browser(request, response, user)
         # Someone who has no name to publish yet (ID-porten sends none, e-mail sign-up asks
         # for none) declares one first, then goes on to where the login was heading.
         if operations.needs_name(user) and isinstance(response, HttpResponseRedirect):

@@ -9,7 +9,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
         from participation.accounts import checks, signal_handlers  # noqa: F401 (checks register)
+        from participation.accounts.staff_mfa import record_second_factor_on_setup
+
+        authenticator_added.connect(
+            record_second_factor_on_setup, dispatch_uid="accounts.record_second_factor"
+        )
 
         # Roles must exist in every database, the test database included.
         post_migrate.connect(

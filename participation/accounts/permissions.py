@@ -35,3 +35,14 @@ def is_politician(user) -> bool:
 
 def can_act_for(user, organisation) -> bool:
     return user.is_authenticated and organisation.memberships.filter(user=user).exists()
+
+
+# The roles that work in the admin; a politician's badge is not one of them.
+STAFF_ROLES = ("planner", "moderator", "editor")
+
+
+def is_staff_member(user) -> bool:
+    """Anyone who can reach a staff tool: the admin flag, a superuser or a staff role."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or any(has_role(user, r) for r in STAFF_ROLES)

@@ -4,9 +4,12 @@ from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods
 from requests import RequestException
 
 from participation.accounts import operations
@@ -40,6 +43,46 @@ def eid_callback(request):
         return oidc_views.callback(request, IDPORTEN_PROVIDER_ID)
     except RequestException as exc:
         return _provider_unavailable(request, exc)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_login(request, default_next: str = "/admin/"):
+    """The Wagtail and Django admins' own login pages, replaced: they take no password and
+    send staff to the one login that has the rate limits and the second factor.
+
+    The admins send a logged-in person without access here too: they get a 403, not a loop
+    through the login page (which sends a logged-in person straight back).
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    next_url = _safe_next(request) or default_next
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def too_many_attempts(request):
+    """allauth's answer when an address passes a limit (participation.urls.handler429): when
+    to try again, in the person's language, with the e-mail address they typed kept."""
+    from datetime import timedelta
+    from http import HTTPStatus
+
+    from django.utils import timezone
+    from django.utils.formats import time_format
+
+    # Every allauth limit on an address is per minute (settings.ACCOUNT_RATE_LIMITS).
+    retry_at = timezone.localtime(timezone.now() + timedelta(minutes=1))
+    email = (request.POST.get("login") or request.POST.get("email") or "").strip()[:254]
+    response = render(
+        request,
+        "account/too_many_attempts.html",
+        {
+            "retry_at": time_format(retry_at, "H:i"),
+            "email": email,
+            "next_url": _safe_next(request),
+        },
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 def _safe_next(request) -> str:
