@@ -14,6 +14,7 @@ from django.utils import translation
 from ideabank.operations import do_create_open311_client
 from participation.contributions.models import Comment, ModerationMode
 from tests.ideabank.conftest import topics  # noqa: F401 - the Open311 services
+from tests.initiatives.conftest import make_initiative, make_resident  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,34 @@ def test_a_failing_cache_lets_posts_through_and_is_logged_once(
     warnings = [r for r in caplog.records if r.name == "participation.ratelimit"]
     assert len(warnings) == 1
     assert "cache failed" in warnings[0].getMessage()
+
+
+def test_every_kind_of_post_on_the_site_is_limited_and_keeps_its_text(
+    client, resident, make_hearing, post_comment, make_user, settings, request
+):
+    from ideabank.operations import do_post_idea
+
+    settings.RATE_LIMITS = {action: {"user": ["0/m"]} for action in settings.RATE_LIMITS}
+    hearing = make_hearing(moderation=ModerationMode.POST)
+    comment = post_comment(hearing, author=make_user())
+    idea, _ = do_post_idea(make_user(), title="Benker i parken", body="Flere benker, takk.")
+    initiative = request.getfixturevalue("make_initiative")()
+    client.force_login(resident)
+    posts = [
+        (reverse("hearings:submit", args=[hearing.pk]), {"action": "preview", "body": "Uttale"}),
+        (reverse("ideabank:post"), {"title": "Ny idé her", "body": "Idéteksten"}),
+        (reverse("ideabank:support", args=[idea.pk]), {}),
+        (reverse("contributions:report", args=[comment.pk]), {"reason": "spam", "text": "Reklame"}),
+        (reverse("initiatives:sign", args=[initiative.pk]), {}),
+        (reverse("initiatives:start"), {"title": "Forslagstittel", "proposal": "Forslaget"}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, url
+        page = response.content.decode()
+        for name in ("body", "title", "text", "proposal"):
+            if name in data:
+                assert data[name] in page, (url, name)
 
 
 @pytest.fixture
