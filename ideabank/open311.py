@@ -3,8 +3,9 @@
 Services are the official topics (service_code = topic slug). Service requests are ideas:
 a posted request becomes an Idea (source "open311") through the same `do_post_idea` and the
 same moderation as ideas posted on the site; only published ideas are ever returned.
-What is returned is the public text (personal data redacted); the e-mail address and phone
-number a client may post are not stored (we publish names, not contact details).
+What is returned is the text the site shows (personal data redacted, a moderator's edit
+kept); the e-mail address and phone number a client may post are not stored (we publish
+names, not contact details).
 """
 
 from datetime import timedelta
@@ -21,7 +22,6 @@ from ideabank.geocoding import search_places
 from ideabank.models import Idea, IdeaStatus, Topic
 from participation.contributions.operations import ContributionError
 from participation.ratelimit import RateLimited, check_rate
-from participation.text.redact import redact_personal_data
 
 CLOSED = {IdeaStatus.DONE, IdeaStatus.NOT_PURSUED}
 DEFAULT_DAYS = 90
@@ -46,7 +46,7 @@ def service_request(idea: Idea, topics: list[Topic]) -> dict:
         "status_notes": idea.answer,
         "service_name": topic.name if topic else "",
         "service_code": topic.slug if topic else "",
-        "description": redact_personal_data(idea.body).text,
+        "description": idea.public_text,
         "agency_responsible": "",
         "service_notice": "",
         "requested_datetime": _w3c(idea.published_at or idea.created_at),

@@ -5,6 +5,7 @@ moderation, reports, redaction, privacy export and the live queue never need the
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,33 @@ class Contribution(models.Model):
     @property
     def is_public(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+    def concrete(self) -> "Contribution":
+        """The child row (Submission, Comment, Idea …) when this is a bare Contribution; its
+        accessor is named after its kind. Itself for a child, or a kind without a child row."""
+        if type(self) is not Contribution:
+            return self
+        try:
+            return getattr(self, self.kind)
+        except (AttributeError, ObjectDoesNotExist):
+            return self
+
+    @property
+    def public_text(self) -> str:
+        """What the public reads, as plain text: `public_html` (redacted, and the moderator's
+        edit when there is one), never the text as written. For APIs and plain-text mails."""
+        from participation.text.render import public_html_to_text
+
+        return public_html_to_text(self.public_html)
+
+    @property
+    def public_name(self) -> str:
+        """The name the public sees. A kind that may withhold it (a submission) overrides
+        this, so a bare Contribution asks its child: never the stored name by default."""
+        child = self.concrete()
+        if child is not self:
+            return child.public_name
+        return self.author_name
 
 
 class Comment(Contribution):

@@ -29,6 +29,7 @@ from participation.contributions.operations import (
     check_body,
     public_event_payload,
     public_rendering,
+    refresh_reader_events,
 )
 from participation.live.events import emit
 
@@ -111,7 +112,8 @@ def _moderator_event(type_: str, contribution: Contribution, **extra) -> None:
 
 
 def _reader_removed(contribution: Contribution) -> None:
-    """Readers' pages drop it; only the id travels."""
+    """Readers' pages drop it; only the id travels, and a replay no longer holds its text."""
+    refresh_reader_events(contribution)
     emit(
         contribution.discussion.stream,
         "contribution.hidden",
@@ -302,6 +304,8 @@ def do_redact(moderator, contribution: Contribution, text: str, reason: str = ""
             after_html=html,
         )
         _moderator_event("contribution.edited", locked)
+        # A replay from an older id must not bring back the sentence the moderator removed.
+        refresh_reader_events(locked)
         if locked.state == State.PUBLISHED:
             emit(
                 locked.discussion.stream,

@@ -78,7 +78,7 @@ def public_event_payload(contribution: Contribution) -> dict:
     return {
         "contribution_id": contribution.pk,
         "kind": contribution.kind,
-        "author_name": getattr(contribution, "public_name", contribution.author_name),
+        "author_name": contribution.public_name,
         "organisation_name": contribution.organisation_name,
         "html": contribution.public_html,
         "published_at": contribution.published_at.isoformat()
@@ -90,6 +90,34 @@ def public_event_payload(contribution: Contribution) -> dict:
         if contribution.kind == Contribution.Kind.COMMENT
         else "",
     }
+
+
+# The reader events that carry a contribution's public fields (name, text).
+READER_EVENT_TYPES = ("contribution.published", "contribution.updated")
+
+
+def refresh_reader_events(contribution: Contribution, *, announce: bool = False) -> None:
+    """A discussion's event log is replayed to any reader from any id they send, so it must not
+    keep what is no longer public: earlier events about `contribution` are rewritten to what a
+    reader may see now (the moderator's edit, a withheld name), or deleted once it is not
+    public. With `announce`, readers are also told the change. Call it in the transaction
+    that changed the row; it reads the row as saved, not the caller's copy."""
+    from participation.live.models import Event
+
+    current = Contribution.objects.select_related("discussion").get(pk=contribution.pk).concrete()
+    earlier = Event.objects.filter(
+        stream=current.discussion.stream,
+        type__in=READER_EVENT_TYPES,
+        payload__contribution_id=current.pk,
+    )
+    if not current.is_public:
+        # Gone from the log; readers who saw it are told by the "hidden" event that follows.
+        earlier.delete()
+        return
+    payload = public_event_payload(current)
+    earlier.update(payload=payload)
+    if announce:
+        emit(current.discussion.stream, "contribution.updated", payload)
 
 
 def announce_new(contribution: Contribution) -> None:

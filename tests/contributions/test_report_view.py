@@ -41,3 +41,22 @@ def test_reporting_needs_an_account(client, make_hearing, post_comment):
     response = client.get(reverse("contributions:report", args=[comment.pk]))
     assert response.status_code == HTTPStatus.FOUND
     assert "login" in response["Location"]
+
+
+def test_the_report_page_does_not_name_a_sender_whose_name_is_withheld(client, hearing, make_user):
+    from hearings.models import Submission
+    from hearings.operations import do_submit
+
+    sender = make_user(name="Hemmelig Avsender")
+    submission, _ = do_submit(sender, hearing, "Jeg er imot planen.", name_withheld_requested=True)
+    Submission.objects.filter(pk=submission.pk).update(
+        name_withheld=True, state=Contribution.State.PUBLISHED
+    )
+    client.force_login(make_user(name="Per"))
+
+    response = client.get(reverse("contributions:report", args=[submission.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Jeg er imot planen." in html
+    assert "Hemmelig Avsender" not in html

@@ -191,3 +191,19 @@ def test_the_command_prints_a_key_that_works_once_stored_only_as_a_hash(make_use
     key = out.getvalue().strip().splitlines()[-1]
     client = client_for_key(key)
     assert client.name == "Bymelding" and client.account == account
+
+
+def test_a_request_is_described_with_the_text_a_moderator_edited_not_the_text_as_written(
+    client, make_idea, make_user
+):
+    from participation.contributions.moderation import do_redact
+
+    idea = make_idea(body="Hull i veien ved skolen.\n\nNaboen i nummer 4 er en idiot.")
+    moderator = make_user(name="Mona Moderator", roles=["moderator"])
+    do_redact(moderator, idea, "Hull i veien ved skolen.", "Personangrep fjernet")
+
+    [read] = client.get(f"{BASE}/requests/{idea.pk}.json").json()
+    listed = client.get(f"{BASE}/requests.json").json()
+
+    assert read["description"] == "Hull i veien ved skolen."
+    assert "idiot" not in str(listed)

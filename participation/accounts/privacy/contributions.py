@@ -66,7 +66,7 @@ def export_contributions(user) -> list[dict]:
             "state": c.state,
             "state_label": str(c.get_state_display()),
             "where": c.discussion.title,
-            "published_name": getattr(child, "public_name", c.author_name),
+            "published_name": c.public_name,
             "organisation": c.organisation_name,
             "text_as_written": c.body,
             "text_as_edited_by_moderator": c.moderated_body,
