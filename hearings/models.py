@@ -103,6 +103,13 @@ class Hearing(models.Model):
             return Phase.OPEN
         return Phase.CLOSED
 
+    @property
+    def responses_are_public(self) -> bool:
+        """The one rule for the municipality's responses: public once the planner has published
+        them (after the deadline), never while they are drafts. Every public page, feed, mail
+        and export asks this, through `Submission.public_response`."""
+        return self.is_published and self.responses_published_at is not None
+
     def get_phase_display(self) -> str:
         return Phase(self.phase()).label
 
@@ -187,6 +194,13 @@ class Submission(Contribution):
 
 def private_storage():
     """Attachments may hold what the sender never meant to publish: not under MEDIA_URL."""
+    @property
+    def public_response(self) -> str:
+        """The response as the public may read it: empty while it is the planner's draft."""
+        if self.is_public and self.hearing.responses_are_public:
+            return self.response
+        return ""
+
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)

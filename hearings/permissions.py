@@ -6,9 +6,20 @@ from hearings.models import Hearing, Phase
 from participation.accounts.permissions import is_moderator, is_planner
 from participation.contributions.operations import ContributionError
 
+# The one rule for seeing a hearing, as a predicate and as a queryset (keep them together): a
+# published hearing is public; a draft only to the planners who prepare it. The plan page, the
+# hearing's pages, its live stream, feeds and mails all ask one of these two.
+
 
 def can_view_hearing(user, hearing: Hearing) -> bool:
-    return hearing.is_published or is_planner(user)
+    return hearing.is_published or (user is not None and is_planner(user))
+
+
+def visible_hearings(user=None):
+    """The hearings `user` may see; with no user, what the public may see (feeds, mails)."""
+    if user is not None and is_planner(user):
+        return Hearing.objects.all()
+    return Hearing.objects.filter(is_published=True)
 
 
 def can_submit(user, hearing: Hearing) -> bool:
@@ -49,7 +60,7 @@ def can_see_original(user, contribution) -> bool:
 
 def get_hearing_for_user(user, pk) -> Hearing:
     """A hearing the user may see; anything else is a 404, so drafts do not leak."""
-    hearing = Hearing.objects.select_related("discussion").filter(pk=pk).first()
-    if hearing is None or not can_view_hearing(user, hearing):
+    hearing = visible_hearings(user).select_related("discussion").filter(pk=pk).first()
+    if hearing is None:
         raise Http404
     return hearing

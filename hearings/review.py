@@ -14,7 +14,8 @@ from hearings.models import CampaignGroup, Hearing, Phase, Submission, ThemeTag
 from hearings.operations import check_hearing_period, do_create_hearing
 from participation.accounts.permissions import is_planner
 from participation.contributions.models import AuditEntry, Contribution
-from participation.contributions.operations import ContributionError
+from participation.contributions.operations import ContributionError, refresh_reader_events
+from participation.pagecache import bump_content_version
 
 # Who is told that the municipality answered: everyone whose submission is part of the case.
 NOT_IN_CASE = (Contribution.State.WITHDRAWN, Contribution.State.REJECTED)
@@ -105,6 +106,10 @@ def do_review_submission(
             AuditEntry.objects.create(
                 contribution=submission, actor=planner, action="reviewed", data=changed
             )
+        if "name_withheld" in changed:
+            # Readers (and cached pages) get the name they may see now, and a replay of the
+            # live log no longer holds the one it was published with.
+            refresh_reader_events(submission, announce=True)
     return submission
 
 
@@ -253,6 +258,8 @@ def do_publish_responses(planner, hearing: Hearing, now=None) -> int:
         locked.responses_published_at = now
         locked.save(update_fields=["responses_published_at"])
         hearing.responses_published_at = now
+        # Pages cached for readers without a session were made without the responses.
+        transaction.on_commit(bump_content_version)
         ids = list(
             submissions_to_notify(locked)
             .filter(response_notified_at__isnull=True)

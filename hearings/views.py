@@ -19,6 +19,7 @@ from hearings.models import Attachment, Hearing, Phase, Submission
 from hearings.permissions import (
     can_comment,
     can_see_original,
+    can_view_hearing,
     get_hearing_for_user,
 )
 from participation.contributions.badges import with_author_badge
@@ -53,6 +54,7 @@ def submission_page(hearing, page_number):
     )
     for submission in page:
         submission.attachment_count = counts.get(submission.pk, 0)
+        submission.hearing = hearing  # for public_response, without a query each
     return page
 
 
@@ -82,7 +84,7 @@ def plan_page_context(request, plan_page) -> dict:
         if plan_page.hearing_id
         else None
     )
-    if hearing is None or not (hearing.is_published or request.user.is_staff):
+    if hearing is None or not can_view_hearing(request.user, hearing):
         return {"hearing": None}
     phase = hearing.phase()
     submissions_number = request.GET.get("side") or "1"
@@ -264,6 +266,7 @@ def submission_detail(request, pk, submission_id):
     )
     if not submission.is_public and not can_see_original(request.user, submission):
         raise Http404
+    submission.hearing = hearing
     return render(
         request,
         "hearings/submission_detail.html",
@@ -271,7 +274,6 @@ def submission_detail(request, pk, submission_id):
             "hearing": hearing,
             "submission": submission,
             "show_original": can_see_original(request.user, submission),
-            "show_response": hearing.phase() == Phase.RESPONDED and submission.response,
         },
     )
 

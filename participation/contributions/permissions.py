@@ -12,12 +12,13 @@ def can_moderate(user) -> bool:
 
 def can_view_discussion(user, discussion: Discussion) -> bool:
     """Whether `user` may read the published posts of a discussion: the same rule as the page
-    that shows it (a hearing must be published unless the reader is staff; an idea must be
-    visible to the reader; the idea bank and initiatives are public)."""
+    that shows it (the hearing's own rule for a hearing; an idea must be visible to the reader;
+    the idea bank and initiatives are public)."""
     try:
         if discussion.kind == Discussion.Kind.HEARING:
-            hearing = discussion.hearing
-            return hearing.is_published or bool(user.is_authenticated and user.is_staff)
+            from hearings.permissions import can_view_hearing
+
+            return can_view_hearing(user, discussion.hearing)
         if discussion.kind == Discussion.Kind.IDEA:
             from ideabank.permissions import can_see_idea
 

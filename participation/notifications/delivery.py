@@ -237,7 +237,9 @@ def build_item(notification: Notification) -> Item | None:
     )
     now = timezone.now()
     if kind == Kind.NEW_HEARING:
-        if hearing is None or not hearing.is_published or hearing.closes_at < now:
+        from hearings.permissions import can_view_hearing
+
+        if hearing is None or not can_view_hearing(None, hearing) or hearing.closes_at < now:
             return None
         return Item(
             kind,
@@ -263,7 +265,7 @@ def build_item(notification: Notification) -> Item | None:
         if (
             submission is None
             or not submission.response
-            or not submission.hearing.responses_published_at
+            or not submission.hearing.responses_are_public
         ):
             return None
         return Item(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from hearings.models import Hearing, Submission
+from hearings.permissions import visible_hearings
 from ideabank.models import Topic
 from participation.contributions.models import Contribution
 from participation.geo.models import Area
@@ -32,7 +33,7 @@ FEED_LIMIT = 50
 
 def published_hearings(area=None, topic=None):
     hearings = (
-        Hearing.objects.filter(is_published=True)
+        visible_hearings()  # the public's rule: drafts never reach a feed or calendar
         .select_related("area")
         .prefetch_related(live_plan_pages())
     )
@@ -166,7 +167,7 @@ class SubmissionsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, pk):
-        return get_object_or_404(Hearing, pk=pk, is_published=True)
+        return get_object_or_404(visible_hearings(), pk=pk)
 
     def title(self, obj):
         return _("Submissions to %(hearing)s") % {"hearing": obj.title}

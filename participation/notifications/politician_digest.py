@@ -186,12 +186,13 @@ def _plan_page_paths(hearing) -> dict[str, str]:
 
 
 def _targets(hearing_ids, idea_ids) -> dict[tuple[str, int], Target]:
-    from hearings.models import Hearing
+    from hearings.permissions import visible_hearings
     from ideabank.models import Idea
 
     targets = {}
     hearings = (
-        Hearing.objects.filter(pk__in=hearing_ids, is_published=True)
+        visible_hearings()
+        .filter(pk__in=hearing_ids)
         .only("pk", "title", "closes_at", "discussion_id", "responses_published_at")
         .prefetch_related(live_plan_pages())
     )

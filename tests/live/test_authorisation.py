@@ -105,16 +105,18 @@ def test_a_reader_is_told_when_a_published_post_is_hidden(
     run(scenario)
 
 
-def test_a_draft_hearings_discussion_is_closed_to_residents_and_open_to_staff(
-    make_hearing, resident, moderator
+def test_a_draft_hearings_discussion_is_open_to_planners_only_as_its_pages_are(
+    make_hearing, resident, moderator, make_user
 ):
     hearing = make_hearing(published=False)
+    planner = make_user(name="Per Planlegger", roles=["planner"])
 
     async def scenario():
-        ws, answer = await subscribed(resident, hearing.discussion.stream)
-        assert answer["type"] == "denied"
-        await ws.disconnect()
-        ws, answer = await subscribed(moderator, hearing.discussion.stream)
+        for user in (resident, moderator):
+            ws, answer = await subscribed(user, hearing.discussion.stream)
+            assert answer["type"] == "denied"
+            await ws.disconnect()
+        ws, answer = await subscribed(planner, hearing.discussion.stream)
         assert answer["type"] == "subscribed"
         await ws.disconnect()
 

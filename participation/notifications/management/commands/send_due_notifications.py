@@ -28,16 +28,19 @@ RETRY_AFTER = timedelta(minutes=10)
 
 
 def queue_new_hearings(now) -> int:
-    from hearings.models import Hearing
+    from hearings.permissions import visible_hearings
 
     queued = 0
-    hearings = Hearing.objects.filter(
-        is_published=True,
-        responses_published_at__isnull=True,
-        opens_at__lte=now,
-        opens_at__gte=now - NEW_HEARING_WINDOW,
-        closes_at__gt=now,
-    ).prefetch_related("topics")
+    hearings = (
+        visible_hearings()
+        .filter(
+            responses_published_at__isnull=True,
+            opens_at__lte=now,
+            opens_at__gte=now - NEW_HEARING_WINDOW,
+            closes_at__gt=now,
+        )
+        .prefetch_related("topics")
+    )
     for hearing in hearings:
         who = Q(hearing=hearing) | Q(topic__in=[t.pk for t in hearing.topics.all()])
         if hearing.area_id:
@@ -54,11 +57,10 @@ def queue_new_hearings(now) -> int:
 
 
 def queue_closing_hearings(now) -> int:
-    from hearings.models import Hearing
+    from hearings.permissions import visible_hearings
 
     queued = 0
-    hearings = Hearing.objects.filter(
-        is_published=True,
+    hearings = visible_hearings().filter(
         responses_published_at__isnull=True,
         opens_at__lte=now,
         closes_at__gt=now,
