@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo messages check bench clean
+.PHONY: run test browser lint format install migrate demo messages check bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ run: demo
 	echo "Due notifications (new and closing hearings, digests) every 5 minutes: .run/due.log"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# Browser tests need Debian's Chromium: installed when missing (as root), else one line says
+# how, before anything else is installed.
+browser:
+	@$(if $(findstring not e2e,$(PYTEST_ARGS)),true,.ci/ensure-chromium)
+
+test: browser install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
