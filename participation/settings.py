@@ -146,6 +146,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers before WhiteNoise and before anything that may refuse a request (a host
+    # not allowed is a 400 from CommonMiddleware), so every response gets them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,7 +158,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "participation.accounts.staff_mfa.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -470,6 +474,55 @@ CSRF_FAILURE_VIEW = "participation.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> str:
+    """https://{s}.tile.example/{z}/{x}.png -> https://*.tile.example ("" if not absolute)."""
+    parts = urlsplit(url)
+    if not (parts.scheme and parts.netloc):
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+# Content-Security-Policy (django-csp, docs/security.md): scripts only from our own static
+# files, so a stored script that slipped past the sanitiser still cannot run. Styles allow
+# 'unsafe-inline' because Leaflet positions tiles and markers with style attributes; a style
+# cannot run code. Images: our own, data: URIs (Leaflet, Wagtail) and the base map's tiles.
+# Forms may post (and be redirected) to ID-porten for the eID login and logout.
+_SITE_SOCKET = f"{'wss' if SITE_URL.startswith('https://') else 'ws'}://{urlsplit(SITE_URL).netloc}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *filter(None, [_origin(MAP_TILE_URL)])],
+        "connect-src": ["'self'", _SITE_SOCKET],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *filter(None, [_origin(IDPORTEN_SERVER_URL)])],
+    }
+}
+# Nothing the site does needs a sensor, camera, microphone or location (the maps ask for a
+# place by search or a click, not by the device's position).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+# Wagtail would show each staff member's Gravatar: an MD5 of their e-mail sent to a third
+# party on every admin page. Off: the admin shows initials instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers often probe over plain HTTP; a redirect would read as "down".
@@ -485,15 +538,30 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Every handler, ours and the servers' own (uvicorn's access and error logs), gets the filter
+# that masks identity numbers and e-mail addresses in messages, exceptions and tracebacks:
+# LOGGING_CONFIG adds it to any handler this dictionary does not name.
+LOGGING_CONFIG = "participation.logging.configure"
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_pid": {"()": "participation.logging.RedactIdentityNumbers"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["no_pid"]},
+    "filters": {
+        "personal_data": {"()": "participation.logging.RedactPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "mail_admins": {
+            "class": "participation.logging.RedactingAdminEmailHandler",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # django.request, django.server and daphne's django.channels.server included.
+        "django": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Every page save is logged at INFO; the CMS's own history keeps that.
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},

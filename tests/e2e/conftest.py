@@ -224,27 +224,108 @@ def browser():
         stop_browser_thread()
 
 
-def _new_tab(browser, site_url):
-    """A tab in a browser context of its own (own cookies, own session) in Norwegian bokmål."""
+# Reported to the console by the page itself: Chromium logs a blocked load or script as
+# "Refused to ... Content Security Policy", but the event also names the directive and source.
+_REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+    + ` in ${e.sourceFile || document.location.href}:${e.lineNumber}`);
+});"""
+# A 1×1 transparent PNG, served in place of every map tile.
+_EMPTY_TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
+)
+
+
+class PageGuard:
+    """Fails the test on a Content-Security-Policy violation or a request to a foreign host.
+
+    Every browser test gets it through `page`: a page that runs an inline script, loads
+    something the policy forbids, or asks a third party for anything (a Gravatar, a font, a
+    tracker) fails, whatever the test itself checks. The configured map tiles are the only
+    other host allowed; they are answered here with an empty tile, so no test reaches the
+    internet.
+    """
+
+    def __init__(self, site_url: str) -> None:
+        from django.conf import settings
+
+        self.site = urlsplit(site_url).netloc
+        self.tile_host = urlsplit(settings.MAP_TILE_URL).netloc
+        self.csp_violations: list[str] = []
+        self.foreign_requests: list[str] = []
+
+    def watch(self, context) -> None:
+        # The handlers run in the browser thread (tests/e2e/browser.py): plain Playwright there.
+        context.add_init_script(script=_REPORT_CSP_VIOLATIONS)
+        context.on("console", self._on_console)
+        context.on("request", self._on_request)
+        if self.tile_host:
+            context.route(f"*://{self.tile_host}/**", self._serve_empty_tile)
+
+    def _on_console(self, message) -> None:
+        text = message.text
+        if message.type == "error" and (
+            "Content Security Policy" in text or text.startswith("CSP violation")
+        ):
+            self.csp_violations.append(f"{text} (at {message.page.url if message.page else '?'})")
+
+    def _on_request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc not in {
+            self.site,
+            self.tile_host,
+        }:
+            self.foreign_requests.append(f"{request.method} {request.url}")
+
+    @staticmethod
+    def _serve_empty_tile(route) -> None:
+        route.fulfill(status=200, content_type="image/png", body=_EMPTY_TILE)
+
+    def problems(self) -> str:
+        lines = []
+        if self.csp_violations:
+            lines.append("Content-Security-Policy violations (see docs/security.md):")
+            lines.extend(f"- {line}" for line in dict.fromkeys(self.csp_violations))
+        if self.foreign_requests:
+            lines.append(f"Requests to hosts other than {self.site} and the map tiles:")
+            lines.extend(f"- {line}" for line in dict.fromkeys(self.foreign_requests))
+        return "\n".join(lines)
+
+
+def _new_tab(browser, site_url, guards):
+    """A tab in a browser context of its own (own cookies, own session) in Norwegian bokmål,
+    watched by a PageGuard."""
     context = browser.new_context(
         base_url=site_url, locale="nb-NO", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15_000)
+    guard = PageGuard(site_url)
+    guard.watch(context)
+    guards.append(guard)
     yield context.new_page()
     context.close()
+    if problems := guard.problems():
+        pytest.fail(problems, pytrace=False)
 
 
 @pytest.fixture
-def page(browser, site_url, transactional_db, django_db_serialized_rollback):
+def page_guards():
+    """The PageGuard of each tab of this test, `page`'s first (a test of a guard reads it)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, site_url, transactional_db, django_db_serialized_rollback, page_guards):
     """A fresh browser tab (own cookies) in Norwegian bokmål; `page.goto("/")` is the site."""
-    yield from _new_tab(browser, site_url)
+    yield from _new_tab(browser, site_url, page_guards)
 
 
 @pytest.fixture
-def second_page(browser, site_url):
+def second_page(browser, site_url, page_guards):
     """Another person's browser beside `page`: its own context, so its own cookies and
     session."""
-    yield from _new_tab(browser, site_url)
+    yield from _new_tab(browser, site_url, page_guards)
 
 
 class Violations(str):
@@ -295,7 +376,8 @@ _AXE_RUN = """async (tags) => {
 
 def run_axe(page) -> Violations:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated by the browser's tooling, not as a <script> the page's CSP would refuse.
+        page.evaluate(AXE_JS.read_text())
     return Violations(page.evaluate(_AXE_RUN, AXE_TAGS))
 
 
