@@ -9,15 +9,17 @@ from http import HTTPStatus
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from requests import RequestException
 
-from participation.accounts import login_limits, operations
+from participation.accounts import eid_logout, login_limits, operations
 from participation.accounts.eid import (
     EidLoginRefused,
     IDPortenProvider,
@@ -57,6 +59,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials):
         login_limits.record_failed_login(request, credentials)
+
+    def get_logout_redirect_url(self, request):
+        # Someone who logged in with ID-porten is logged out there too (single sign-out).
+        return eid_logout.end_session_url(request) or super().get_logout_redirect_url(request)
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
@@ -139,6 +145,29 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         else:
             # A new account: saved by allauth's auto sign-up right after this.
             operations.apply_eid_identity(sociallogin.user, identity)
+
+    def save_user(self, request, sociallogin, form=None):
+        identity = getattr(sociallogin, "eid_identity", None)
+        if identity is None:
+            return super().save_user(request, sociallogin, form)
+        try:
+            # A savepoint: on PostgreSQL the failed INSERT must not poison the transaction.
+            with transaction.atomic():
+                return super().save_user(request, sociallogin, form)
+        except IntegrityError:
+            # The same person's other first login (a second tab, a double click) created the
+            # account between our lookup and this insert: this login lands in that account.
+            owner = operations.user_for_identity(identity)
+            if owner is None:
+                raise
+        account = sociallogin.account
+        existing = SocialAccount.objects.filter(provider=account.provider, uid=account.uid).first()
+        if existing is None:
+            sociallogin.connect(request, owner)
+        else:
+            sociallogin.account, sociallogin.user = existing, owner
+        operations.do_record_eid_login(owner, identity)
+        return owner
 
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None

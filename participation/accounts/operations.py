@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from participation.accounts.eid import EidIdentity, EidLoginRefused, RefusalReason
@@ -43,9 +43,13 @@ def apply_eid_identity(user: User, identity: EidIdentity) -> list[str]:
 
 def do_record_eid_login(user: User, identity: EidIdentity) -> None:
     check_eid_belongs_to(identity, user)
-    with transaction.atomic():
-        fields = apply_eid_identity(user, identity)
-        user.save(update_fields=fields)
+    try:
+        with transaction.atomic():
+            fields = apply_eid_identity(user, identity)
+            user.save(update_fields=fields)
+    except IntegrityError:
+        # Another account took this identity at the same moment (its own first eID login).
+        raise EidLoginRefused(RefusalReason.CONFLICT) from None
 
 
 def needs_name(user: User) -> bool:

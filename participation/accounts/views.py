@@ -2,6 +2,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from requests import RequestException
 
 from participation.accounts import operations
+from participation.accounts.eid_logout import IDPortenOAuth2Adapter
 from participation.accounts.eid_settings import IDPORTEN_PROVIDER_ID
 from participation.accounts.forms import DeclareNameForm
 
@@ -38,9 +40,13 @@ def eid_login(request):
 
 
 def eid_callback(request):
-    """allauth's callback view, likewise (it fetches discovery outside its try block)."""
+    """allauth's callback view, likewise (it fetches discovery outside its try block), with
+    an adapter that keeps the ID token for ending the ID-porten session at logout."""
     try:
-        return oidc_views.callback(request, IDPORTEN_PROVIDER_ID)
+        view = OAuth2CallbackView.adapter_view(IDPortenOAuth2Adapter(request, IDPORTEN_PROVIDER_ID))
+        return view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
     except RequestException as exc:
         return _provider_unavailable(request, exc)
 
