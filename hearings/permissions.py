@@ -3,8 +3,9 @@
 from django.http import Http404
 
 from hearings.models import Hearing, Phase
-from participation.accounts.permissions import is_moderator, is_planner
+from participation.accounts.permissions import is_planner
 from participation.contributions.operations import ContributionError
+from participation.contributions.permissions import can_see_original  # noqa: F401 - one rule
 
 # The one rule for seeing a hearing, as a predicate and as a queryset (keep them together): a
 # published hearing is public; a draft only to the planners who prepare it. The plan page, the
@@ -49,13 +50,6 @@ def can_review(user, hearing: Hearing) -> bool:
 
 def can_publish_responses(user, hearing: Hearing) -> bool:
     return is_planner(user) and hearing.phase() == Phase.CLOSED
-
-
-def can_see_original(user, contribution) -> bool:
-    """The text as written, before redaction: its author and staff who handle it."""
-    if not user.is_authenticated:
-        return False
-    return contribution.author_id == user.pk or is_planner(user) or is_moderator(user)
 
 
 def get_hearing_for_user(user, pk) -> Hearing:

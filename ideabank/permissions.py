@@ -3,23 +3,16 @@
 from django.http import Http404
 
 from ideabank.models import Idea
-from participation.accounts.permissions import is_moderator, is_planner
+from participation.accounts.permissions import is_planner
+from participation.contributions.permissions import (  # noqa: F401 - one rule for every kind
+    can_see_contribution,
+    can_see_original,
+)
 
 
 def can_see_idea(user, idea: Idea) -> bool:
     """Published ideas are public (merged ones too: they link to the idea they joined)."""
-    if idea.is_public:
-        return True
-    return user.is_authenticated and (
-        idea.author_id == user.pk or is_planner(user) or is_moderator(user)
-    )
-
-
-def can_see_original(user, contribution) -> bool:
-    """The text as written, before redaction: its author and staff who handle it."""
-    if not user.is_authenticated:
-        return False
-    return contribution.author_id == user.pk or is_planner(user) or is_moderator(user)
+    return can_see_contribution(user, idea)
 
 
 def can_post_idea(user) -> bool:

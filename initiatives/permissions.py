@@ -3,24 +3,17 @@
 from django.http import Http404
 
 from initiatives.models import Initiative
-from participation.accounts.permissions import is_moderator, is_planner
+from participation.accounts.permissions import is_planner
 from participation.contributions.operations import ContributionError
+from participation.contributions.permissions import (  # noqa: F401 - one rule for every kind
+    can_see_contribution,
+    can_see_original,
+)
 
 
 def can_see_initiative(user, initiative: Initiative) -> bool:
     """Published initiatives are public; before that, the proposer and staff who handle it."""
-    if initiative.is_public:
-        return True
-    return user.is_authenticated and (
-        initiative.author_id == user.pk or is_planner(user) or is_moderator(user)
-    )
-
-
-def can_see_original(user, initiative: Initiative) -> bool:
-    """The text as written, before redaction: the proposer and staff."""
-    if not user.is_authenticated:
-        return False
-    return initiative.author_id == user.pk or is_planner(user) or is_moderator(user)
+    return can_see_contribution(user, initiative)
 
 
 def can_start(user) -> bool:

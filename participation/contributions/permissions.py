@@ -2,12 +2,26 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from participation.accounts.permissions import is_moderator
+from participation.accounts.permissions import is_moderator, is_planner
 from participation.contributions.models import Discussion
 
 
 def can_moderate(user) -> bool:
     return is_moderator(user)
+
+
+def can_see_original(user, contribution) -> bool:
+    """The text as written, before redaction and a moderator's edit: its author and the staff
+    who handle it. The one rule for every kind (hearings, ideas and initiatives use it)."""
+    if not user.is_authenticated:
+        return False
+    return contribution.author_id == user.pk or is_planner(user) or is_moderator(user)
+
+
+def can_see_contribution(user, contribution) -> bool:
+    """A published contribution is public; before (or after) that, only who may see the
+    original."""
+    return contribution.is_public or can_see_original(user, contribution)
 
 
 def can_view_discussion(user, discussion: Discussion) -> bool:

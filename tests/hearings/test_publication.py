@@ -149,3 +149,13 @@ def test_feeds_and_calendars_never_list_a_draft_hearing(client, draft, make_user
         )
     response = client.get(reverse("notifications:hearing_submissions", args=[draft.pk]))
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_hearings_ideas_and_initiatives_ask_one_rule_for_the_text_as_written():
+    import hearings.permissions
+    import ideabank.permissions
+    import initiatives.permissions
+    from participation.contributions import permissions as core
+
+    for module in (hearings.permissions, ideabank.permissions, initiatives.permissions):
+        assert module.can_see_original is core.can_see_original, module.__name__
