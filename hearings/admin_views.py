@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -339,7 +338,7 @@ def attachment_download(request, hearing_id, attachment_id):
 def campaigns(request, hearing_id):
     hearing = _hearing_for_planner(request, hearing_id)
     if request.method == "POST":
-        transaction.on_commit(lambda: _enqueue_detection(hearing.pk))
+        _enqueue_detection(hearing.pk)
         messages.success(
             request,
             _("Looking for campaign letters. Suggestions appear here when it is done."),

@@ -176,6 +176,9 @@ class Submission(Contribution):
     text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # Set in the same transaction that decides to send, so a retried task mails once.
     response_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the receipt task in the transaction that mails it: a retried or repeated task
+    # mails once, and a retried submission (same idempotency key) queues it again while unset.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("submission")

@@ -1,7 +1,8 @@
 """Hearing actions: submitting, commenting, reviewing, publishing responses.
 
 `check_*` raise ContributionError with a message for the person; `do_*` own the transaction,
-the audit log and the side effects (events, mails) scheduled on commit.
+the audit log and the side effects: mails and jobs are queued in the same transaction (the
+task queue is in this database); live events and cache bumps go on commit, best effort.
 """
 
 import hashlib
@@ -14,7 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hearings.models import Attachment, Hearing, IdentityLevel, Phase, Submission
+from hearings.models import (
+    Attachment,
+    Hearing,
+    IdentityLevel,
+    Phase,
+    Submission,
+    is_short_plan_period,
+)
 from participation.accounts.models import AssuranceLevel
 from participation.accounts.permissions import can_act_for
 from participation.contributions.models import AuditEntry, Comment, Contribution
@@ -26,8 +34,6 @@ from participation.contributions.operations import (
     contribution_fields,
     do_create_comment,
 )
-
-SIX_WEEKS_DAYS = 42
 
 
 class IdentityTooWeak(ContributionError):
@@ -45,7 +51,7 @@ class IdentityTooWeak(ContributionError):
 def check_hearing_period(opens_at, closes_at, is_plan_hearing: bool) -> list[str]:
     """Warnings (not errors) an editor should see before saving the period."""
     warnings = []
-    if is_plan_hearing and (closes_at - opens_at).days < SIX_WEEKS_DAYS:
+    if is_short_plan_period(opens_at, closes_at, is_plan_hearing):
         warnings.append(
             _(
                 "The hearing period is shorter than six weeks. The Planning and Building Act "
@@ -53,6 +59,17 @@ def check_hearing_period(opens_at, closes_at, is_plan_hearing: bool) -> list[str
             )
         )
     return warnings
+
+
+def check_short_period_reason(opens_at, closes_at, is_plan_hearing: bool, reason: str) -> None:
+    """A plan hearing shorter than six weeks needs its reason on record (and on its page)."""
+    if is_short_plan_period(opens_at, closes_at, is_plan_hearing) and not reason.strip():
+        raise ContributionError(
+            _(
+                "A plan hearing shorter than six weeks needs a reason. The Planning and "
+                "Building Act requires at least six weeks; say why this one is shorter."
+            )
+        )
 
 
 def check_can_submit(user, hearing: Hearing, organisation=None, now=None) -> None:
@@ -111,6 +128,7 @@ def do_submit(
     if idempotency_key:
         existing = Submission.objects.filter(author=user, idempotency_key=idempotency_key).first()
         if existing:
+            _repair_receipt(existing)
             return existing, False
     try:
         with transaction.atomic():
@@ -138,12 +156,15 @@ def do_submit(
                 ).update(submission=submission)
             AuditEntry.objects.create(contribution=submission, actor=user, action="submitted")
             announce_new(submission)
-            transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
+            # In the same transaction (the task queue is a table in this database): a worker
+            # killed, or Redis down, right after the commit cannot leave it without a receipt.
+            _enqueue_receipt(submission.pk)
     except IntegrityError:
         # The same request arrived twice at once; the other one won.
         existing = Submission.objects.filter(author=user, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
+        _repair_receipt(existing)
         return existing, False
     return submission, True
 
@@ -152,6 +173,13 @@ def _enqueue_receipt(submission_id: int) -> None:
     from hearings.tasks import send_submission_receipt
 
     send_submission_receipt.enqueue(submission_id)
+
+
+def _repair_receipt(submission: Submission) -> None:
+    """A retry of a submission whose receipt is not sent yet queues it again (the task mails
+    once): the person who sends again because they saw no receipt gets one."""
+    if submission.receipt_sent_at is None:
+        _enqueue_receipt(submission.pk)
 
 
 # ---------------------------------------------------------------- commenting

@@ -265,7 +265,8 @@ def do_publish_responses(planner, hearing: Hearing, now=None) -> int:
             .filter(response_notified_at__isnull=True)
             .values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: _enqueue_response_mails(ids))
+        # In the same transaction: publishing and telling the senders commit together.
+        _enqueue_response_mails(ids)
     return len(ids)
 
 

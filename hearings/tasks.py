@@ -10,8 +10,20 @@ from participation.notifications.mail import send_in_language
 
 @task()
 def send_submission_receipt(submission_id: int) -> None:
-    submission = Submission.objects.select_related("hearing", "author").get(pk=submission_id)
-    send_in_language(submission.author, "hearings/email/receipt", {"submission": submission})
+    """Mail the receipt once. It is queued in the submission's own transaction and queued again
+    by a retried submission while `receipt_sent_at` is unset; the row lock makes the second of
+    two such tasks wait for the first and then find the receipt sent."""
+    with transaction.atomic():
+        pending = (
+            Submission.objects.select_for_update()
+            .filter(pk=submission_id, receipt_sent_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not list(pending):
+            return
+        submission = Submission.objects.select_related("hearing", "author").get(pk=submission_id)
+        send_in_language(submission.author, "hearings/email/receipt", {"submission": submission})
+        Submission.objects.filter(pk=submission_id).update(receipt_sent_at=timezone.now())
 
 
 @task()

@@ -364,7 +364,8 @@ def do_set_status(staff, idea: Idea, status: str, answer: str = "") -> IdeaStatu
                 "answer": answer,
             },
         )
-        transaction.on_commit(lambda: _enqueue_status_mail(change.pk))
+        # Queued in the change's transaction (the queue is in this database), not after it.
+        _enqueue_status_mail(change.pk)
     idea.status, idea.answer, idea.status_changed_at = status, answer, now
     return change
 

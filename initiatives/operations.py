@@ -1,7 +1,7 @@
 """Citizen initiatives: starting, signing, withdrawing, reaching the threshold, the decision.
 
 `check_*` raise ContributionError with a message for the person; `do_*` own the transaction,
-write the audit log, and schedule mails with `transaction.on_commit`. Moderation (publish,
+write the audit log, and queue mails in the same transaction. Moderation (publish,
 reject with a reason) is the shared one in participation.contributions.moderation.
 """
 
@@ -302,7 +302,8 @@ def _set_status(initiative: Initiative, status: str, actor, **extra) -> bool:
 def _mark_ready(initiative: Initiative, actor) -> bool:
     if not _set_status(initiative, Status.READY, actor, ready_at=timezone.now()):
         return False
-    transaction.on_commit(lambda: _enqueue("notify_staff_ready", initiative.pk))
+    # Queued in the caller's transaction with the status change, not after it.
+    _enqueue("notify_staff_ready", initiative.pk)
     return True
 
 
@@ -441,5 +442,5 @@ def do_post_decision(
             data={"date": date.isoformat(), "case_number": locked.decision_case_number},
         )
         _announce(locked, locked.signature_count, locked.status)
-        transaction.on_commit(lambda: _enqueue("notify_decision", locked.pk))
+        _enqueue("notify_decision", locked.pk)
     return locked

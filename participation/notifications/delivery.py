@@ -2,7 +2,8 @@
 
 `notify()` is what operations call inside their transaction: it writes one `Notification` row
 per recipient who wants this kind of mail (a key makes the same event one row, however often it
-is queued) and, on commit, enqueues the at-once sends. Digests collect the rest (tasks.py).
+is queued) and, in the same transaction, enqueues the at-once sends. Digests collect the rest
+(tasks.py).
 
 A mail is rendered when it is sent, in the recipient's language, from what the row refers to;
 something hidden, withdrawn or reversed in the meantime is not told. Every mail carries a
@@ -15,7 +16,6 @@ from html import unescape
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -124,7 +124,9 @@ def notify(
                 key=key[:120], user_id__in=at_once, sent_at=None
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: enqueue_sends(ids_to_send))
+        # With the outbox rows, in the caller's transaction: a crash after the commit cannot
+        # leave an at-once mail unqueued.
+        enqueue_sends(ids_to_send)
     return len(new)
 
 

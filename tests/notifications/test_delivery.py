@@ -175,6 +175,7 @@ def test_the_response_to_a_submission_is_told_to_its_sender_once(
     Submission.objects.filter(pk=submission.pk).update(
         state="published", response="Parken bevares."
     )
+    mail.outbox.clear()  # the receipt, queued with the submission
 
     with django_capture_on_commit_callbacks(execute=True):
         do_publish_responses(planner, hearing)
