@@ -194,9 +194,6 @@ class Submission(Contribution):
             return str(_("Name withheld"))
         return self.author_name
 
-
-def private_storage():
-    """Attachments may hold what the sender never meant to publish: not under MEDIA_URL."""
     @property
     def public_response(self) -> str:
         """The response as the public may read it: empty while it is the planner's draft."""
@@ -204,6 +201,9 @@ def private_storage():
             return self.response
         return ""
 
+
+def private_storage():
+    """Attachments may hold what the sender never meant to publish: not under MEDIA_URL."""
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
