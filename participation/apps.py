@@ -19,3 +19,9 @@ class ParticipationConfig(AppConfig):
         # A page published or withdrawn in the CMS is new content for anonymous readers.
         page_published.connect(bump_content_version, dispatch_uid="pagecache.published")
         page_unpublished.connect(bump_content_version, dispatch_uid="pagecache.unpublished")
+
+        from django.core.signals import got_request_exception
+
+        from participation.health import log_lost_database_connection
+
+        got_request_exception.connect(log_lost_database_connection, dispatch_uid="health.db")

@@ -7,7 +7,10 @@ and every CMS publication bumps one content version, which is part of the key. T
 changes (days left, a hearing closing) are covered by a short lifetime.
 
 Never cached: logged-in people, anyone with a session or pending messages, non-GET requests,
-responses that set a cookie or use a CSRF token, staff and account pages.
+responses that set a cookie or use a CSRF token, staff and account pages, the health checks.
+
+The cache is an accelerator: with Redis down, the fail-soft backend (participation/cache.py)
+makes every read a miss and drops every write, so pages are rendered for each request instead.
 """
 
 import hashlib
@@ -18,7 +21,16 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "pagecache:content-version"
-SKIP_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
+# /healthz and /readyz must say what is true now and touch nothing they do not check.
+SKIP_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/admin/",
+    "/django-admin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+)
 SKIP_SEGMENTS = ("/accounts/",)
 
 

@@ -217,8 +217,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A pool per worker process (Django's psycopg pool): persistent per-thread connections
+    # under uvicorn piled up past max_connections ("too many clients"). Each connection is
+    # checked when taken from the pool, so one the server dropped is replaced at once.
+    # DB_POOL_SIZE=0: no pool, a connection per request (or CONN_MAX_AGE), e.g. behind PgBouncer.
+    # Not in tests: the pool outlives the switch to the test database (and the fault suite
+    # runs the real server, pooled, against it).
+    _POOL_SIZE = env.int("DB_POOL_SIZE", default=0 if ENVIRONMENT == "test" else 10)
+    # With the pool, Django passes this on as the pool's check of each connection it hands out.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if _POOL_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": _POOL_SIZE,
+            # A request waits this long for a free connection before failing.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -232,6 +249,10 @@ def _next_redis_db(url: str) -> str:
 
 
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -239,17 +260,34 @@ if REDIS_URL:
                 # redis-py 8 times a read out after 5 s, exactly channels-redis's blocking
                 # receive (BZPOPMIN, 5 s): an idle socket's consumer would then crash. Wait
                 # longer than the server-side timeout.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                # Retry a command once on a fresh connection: after Redis restarts, each
+                # worker's pooled connections are stale and the first use of one fails.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 1,
+                        "retry": AsyncRetry(NoBackoff(), 1),
+                    }
+                ],
                 "prefix": env.str("CHANNELS_PREFIX", default="mv"),
             },
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, failing soft: with Redis down pages are served uncached
+            # (participation/cache.py; docs/decisions.md).
+            "BACKEND": "participation.cache.FailSoftRedisCache",
             # Its own database: clearing the cache must never drop the channel layer's groups.
             "LOCATION": env.str("CACHE_REDIS_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env.str("CACHE_PREFIX", default="mv"),
+            "OPTIONS": {
+                # A Redis that is down or unreachable must not stall the request.
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+                "retry": Retry(NoBackoff(), 1),
+            },
         }
     }
 else:

@@ -18,6 +18,7 @@ handler429 = "participation.accounts.views.too_many_attempts"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Both admins' login pages send staff to the one allauth login (rate limits, second factor).
     path("admin/login/", account_views.staff_login, name="wagtailadmin_login_redirect"),
     path(

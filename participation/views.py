@@ -1,13 +1,37 @@
-"""Site-wide views: health check and error pages in the user's language, never a traceback."""
+"""Site-wide views: health and readiness checks, error pages in the user's language (never a
+traceback)."""
 
 from http import HTTPStatus
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
 def healthz(request):
+    """Liveness: the process answers. Touches nothing (no database, cache or session), so a
+    Redis or database outage never makes the supervisor restart healthy workers."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Readiness for the proxy and monitoring: each dependency's state as JSON.
+
+    503 only when the database does not answer (nothing can be served then). Redis down is
+    "degraded" with 200: pages are still served, uncached, and posts still work; taking every
+    worker out of the proxy for it would turn a slower site into no site.
+    """
+    from participation.health import dependency_states
+
+    states = dependency_states()
+    if states["database"] != "ok":
+        status, code = "unavailable", HTTPStatus.SERVICE_UNAVAILABLE
+    elif "down" in states.values():
+        status, code = "degraded", HTTPStatus.OK
+    else:
+        status, code = "ok", HTTPStatus.OK
+    response = JsonResponse({"status": status, **states}, status=code)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _error(request, template, status):
