@@ -15,16 +15,23 @@ authorised again, at most every `recheck_seconds`, before an event is delivered,
 session and the user as they are now: a moderator who lost the role is told
 {"type": "denied", "stream", "reason": "unauthorised"} and leaves the stream. Logging out
 closes the session's sockets ({"type": "closed", "reason": "logged_out"}, code 4401).
+
+When the channel layer (Redis) or the database fails, the socket is told
+{"type": "paused"} and closed with 1013 (try again later) instead of dropping with 1006; the
+client reconnects with backoff and is replayed what it missed by its last id.
 """
 
+import contextlib
 import json
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError
 
-from participation.live.events import events_since
+from participation import degraded
+from participation.live.events import LAYER_FAILURES, events_since
 from participation.live.streams import (
     authorise_stream,
     is_privileged,
@@ -36,6 +43,8 @@ from participation.live.streams import (
 REPLAY_PAGE = 500
 CLOSE_UNAUTHORISED = 4401  # the application range of RFC 6455's close codes
 _clock = time.monotonic  # replaced in tests, which never sleep
+CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455 registry: the service is temporarily unavailable
+PAUSED = {"type": "paused", "reason": "live updates are unavailable; reconnect later"}
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -45,13 +54,41 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.session_group = ""
         self.replay_window = (0.0, 0, 0)  # (start, replays, events) in the current minute
 
-    async def connect(self):
+    async def __call__(self, scope, receive, send):
+        # The channel layer's receive loop, group_add and the replay all run under this call:
+        # one place turns their failure into a polite close the client understands.
         self.streams: set[str] = set()
+        self.accepted = False
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_FAILURES as exc:
+            degraded.channel_layer.failed(exc)
+            await self.pause(send)
+        except DatabaseError:
+            await self.pause(send)
+
+    async def pause(self, send) -> None:
+        await self.leave_groups()
+        # The client may have gone already (the server then refuses to send): nothing to tell.
+        with contextlib.suppress(OSError, RuntimeError):
+            if not self.accepted:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.send", "text": json.dumps(PAUSED)})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def leave_groups(self) -> None:
+        for stream in self.streams:
+            # With Redis down the membership cannot be removed; it expires there by itself.
+            with contextlib.suppress(*LAYER_FAILURES):
+                await self.channel_layer.group_discard(stream, self.channel_name)
+        self.streams = set()
+
+    async def connect(self):
         await self.accept()
+        self.accepted = True
 
     async def disconnect(self, code):
-        for stream in self.streams:
-            await self.channel_layer.group_discard(stream, self.channel_name)
+        await self.leave_groups()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # A broken frame gets an answer; it must not take the connection down with a traceback.
@@ -85,6 +122,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # never, and the client drops what it has already seen by id.
         self.streams.add(stream)
         await self.channel_layer.group_add(stream, self.channel_name)
+        degraded.channel_layer.ok()
         await self.send_json({"type": "subscribed", "stream": stream})
         if isinstance(last_id, int) and not isinstance(last_id, bool) and last_id >= 0:
             # Page through the log: a client far behind gets everything, not just one page.

@@ -11,6 +11,11 @@
  *  - data-live-role="discussion" (plan and idea pages): new published posts are announced
  *    politely ("3 new comments – show") and inserted only when the reader asks; hidden posts
  *    are removed. Focus and the reading position are never moved.
+ *
+ * When the server cannot carry live updates (Redis down) it says {"type": "paused"} and closes
+ * with 1013: a short visible notice says so (spoken once through the polite region, focus
+ * untouched), the socket reconnects with backoff, and the first successful subscribe replays
+ * what was missed and takes the notice away.
  */
 (function () {
   "use strict";
@@ -25,6 +30,8 @@
   var attempt = 0;
   var everConnected = false;
   var announcedOffline = false;
+  var paused = false;
+  var status = null;
 
   subscriptions.forEach(function (root) {
     var stream = root.getAttribute("data-live-stream");
@@ -58,28 +65,65 @@
     return text;
   }
 
+  // A visible line for "live updates are paused"; not a live region itself (the announcer
+  // speaks it once), fixed at the bottom of the window so nothing on the page moves.
+  function showStatus(text) {
+    if (!status && text) {
+      status = document.createElement("p");
+      status.className = "live-status";
+      status.setAttribute("data-live-status", "");
+      document.body.appendChild(status);
+    }
+    if (!status) return;
+    status.textContent = text;
+    status.hidden = !text;
+  }
+
+  function pause() {
+    if (paused) return;
+    paused = true;
+    var text = message(subscriptions[0], "paused");
+    showStatus(text);
+    announce(text);
+  }
+
+  function resumed() {
+    attempt = 0;
+    if (!paused && !announcedOffline) return;
+    paused = false;
+    announcedOffline = false;
+    showStatus("");
+    announce(message(subscriptions[0], "online"));
+  }
+
   // ------------------------------------------------------------ the connection
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + "/ws/live/");
     socket.addEventListener("open", function () {
-      attempt = 0;
+      // The backoff is reset by the first answer to a subscribe, not here: a server that
+      // accepts and then pauses at once must still be retried ever more slowly.
       Object.keys(lastIds).forEach(function (stream) {
         var request = { type: "subscribe", stream: stream };
         if (lastIds[stream] !== null) request.last_event_id = lastIds[stream];
         socket.send(JSON.stringify(request));
       });
-      if (announcedOffline) {
-        announcedOffline = false;
-        announce(message(subscriptions[0], "online"));
-      }
       everConnected = true;
       document.documentElement.setAttribute("data-live", "connected");
     });
     socket.addEventListener("message", function (frame) {
       var event;
       try { event = JSON.parse(frame.data); } catch (e) { return; }
+      if (event && event.type === "paused") {
+        document.documentElement.setAttribute("data-live", "paused");
+        pause();
+        return;
+      }
+      if (event && (event.type === "subscribed" || event.type === "denied")) {
+        resumed();
+        return;
+      }
       if (!event || typeof event.id !== "number" || !(event.stream in lastIds)) return;
       var seen = lastIds[event.stream];
       if (seen !== null && event.id <= seen) return; // seen already (replay overlapping live)
@@ -87,10 +131,10 @@
       handlers[event.stream](event);
     });
     socket.addEventListener("close", function () {
-      document.documentElement.setAttribute("data-live", "reconnecting");
+      if (!paused) document.documentElement.setAttribute("data-live", "reconnecting");
       socket = null;
       attempt += 1;
-      if (everConnected && attempt === 3 && !announcedOffline) {
+      if (everConnected && attempt === 3 && !announcedOffline && !paused) {
         announcedOffline = true;
         announce(message(subscriptions[0], "offline"));
       }
