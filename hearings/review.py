@@ -15,7 +15,7 @@ from hearings.operations import check_hearing_period, do_create_hearing
 from participation.accounts.permissions import is_planner
 from participation.contributions.models import AuditEntry, Contribution
 from participation.contributions.operations import ContributionError, refresh_reader_events
-from participation.pagecache import bump_content_version
+from participation.live.events import emit
 
 # Who is told that the municipality answered: everyone whose submission is part of the case.
 NOT_IN_CASE = (Contribution.State.WITHDRAWN, Contribution.State.REJECTED)
@@ -106,11 +106,19 @@ def do_review_submission(
             AuditEntry.objects.create(
                 contribution=submission, actor=planner, action="reviewed", data=changed
             )
+        if "response" in changed and submission.hearing.responses_are_public:
+            _responses_changed(submission.hearing)
         if "name_withheld" in changed:
             # Readers (and cached pages) get the name they may see now, and a replay of the
             # live log no longer holds the one it was published with.
             refresh_reader_events(submission, announce=True)
     return submission
+
+
+def _responses_changed(hearing: Hearing) -> None:
+    """The public responses changed (published, or edited after): an event on the hearing's
+    stream renews the cached lists and pages readers get. It carries no text."""
+    emit(hearing.discussion.stream, "hearing.responses", {"hearing_id": hearing.pk})
 
 
 def log_original_viewed(user, submission: Submission, attachment=None) -> None:
@@ -147,9 +155,12 @@ def _audit_members(planner, group, action, ids=None, **data) -> None:
 
 
 def _apply_group_review(group: CampaignGroup) -> int:
-    return Submission.objects.filter(campaign_group=group).update(
+    changed = Submission.objects.filter(campaign_group=group).update(
         summary=group.summary, response=group.response, updated_at=timezone.now()
     )
+    if group.hearing.responses_are_public:
+        _responses_changed(group.hearing)
+    return changed
 
 
 def do_confirm_campaign(planner, group: CampaignGroup, *, remove_ids=()) -> CampaignGroup:
@@ -258,8 +269,7 @@ def do_publish_responses(planner, hearing: Hearing, now=None) -> int:
         locked.responses_published_at = now
         locked.save(update_fields=["responses_published_at"])
         hearing.responses_published_at = now
-        # Pages cached for readers without a session were made without the responses.
-        transaction.on_commit(bump_content_version)
+        _responses_changed(locked)
         ids = list(
             submissions_to_notify(locked)
             .filter(response_notified_at__isnull=True)

@@ -92,6 +92,32 @@ def test_published_responses_appear_beside_the_submission_on_every_public_page(
         assert DRAFT_RESPONSE in client.get(url).content.decode(), name
 
 
+def test_a_response_edited_after_publishing_is_shown_at_once_on_cached_pages(
+    client, answered, plan_page, planner, django_capture_on_commit_callbacks
+):
+    from hearings.models import Submission
+
+    hearing, submission = answered
+    with django_capture_on_commit_callbacks(execute=True):
+        do_publish_responses(planner, hearing)
+    pages = public_pages(hearing, submission, plan_page)
+    for name, url in pages.items():
+        assert DRAFT_RESPONSE in client.get(url).content.decode(), name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_review_submission(
+            planner,
+            Submission.objects.get(pk=submission.pk),
+            themes=[],
+            summary="",
+            response="Parken bevares likevel.",
+            name_withheld=False,
+        )
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Parken bevares likevel." in html and DRAFT_RESPONSE not in html, name
+
+
 def test_a_response_to_a_submission_that_is_not_public_is_not_public(answered, planner):
     hearing, submission = answered
     do_publish_responses(planner, hearing)
