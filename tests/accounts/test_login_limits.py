@@ -156,3 +156,25 @@ def test_an_address_past_the_login_ceiling_is_told_when_to_try_again_keeping_the
     assert "Try again after" in page
     assert 'value="kari@example.org"' in page
     assert logged_in_user(client) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_eight_people_logging_in_at_the_same_moment_from_one_address_all_get_in(make_user):
+    from django.db import connection
+
+    from tests.concurrency import in_parallel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write transaction; run with DATABASE_URL=postgres://")
+    people = [make_user(email=f"library{n}@example.org") for n in range(8)]
+    clients = [Client() for _ in people]
+
+    results = in_parallel(
+        [
+            lambda c=c, p=p: attempt(c, p.email, PASSWORD, TOWN_HALL).status_code
+            for c, p in zip(clients, people)
+        ]
+    )
+
+    assert results == [HTTPStatus.FOUND] * 8
