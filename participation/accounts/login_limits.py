@@ -133,3 +133,17 @@ def remember_browser(request, response, user) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def forget_after_password_reset(sender, request, user, **kwargs):
+    """A password reset (proof of the mailbox, rate limited itself) lifts the pauses on the
+    account: from this address, and for the account everywhere."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    emails = {e.lower() for e in addresses}
+    emails.add((user.email or "").lower())
+    address = get_adapter().get_client_ip(request)
+    for email in filter(None, emails):
+        ratelimit.clear(request, action="login_failed_account_address", key=f"{address}|{email}")
+        ratelimit.clear(request, action="login_failed_account", key=email)

@@ -178,3 +178,32 @@ def test_eight_people_logging_in_at_the_same_moment_from_one_address_all_get_in(
     )
 
     assert results == [HTTPStatus.FOUND] * 8
+
+
+def test_resetting_the_password_lifts_the_pause_it_suggests(planner):
+    import re
+
+    from django.core import mail
+
+    client = Client()
+    for n in range(5):
+        attempt(client, planner.email, f"forgotten-{n}", PLANNERS_OFFICE)
+    assert (
+        "paused until" in attempt(client, planner.email, PASSWORD, PLANNERS_OFFICE).content.decode()
+    )
+
+    client.post(
+        "/en/accounts/password/reset/", {"email": planner.email}, REMOTE_ADDR=PLANNERS_OFFICE
+    )
+    link = re.search(r"https?://testserver(/\S+)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True, REMOTE_ADDR=PLANNERS_OFFICE)
+    new_password = "a-brand-new-password-91"
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": new_password, "password2": new_password},
+        REMOTE_ADDR=PLANNERS_OFFICE,
+    )
+    client.post("/en/accounts/logout/")
+
+    response = attempt(client, planner.email, new_password, PLANNERS_OFFICE)
+    assert response.status_code == HTTPStatus.FOUND
