@@ -185,3 +185,18 @@ def test_hearings_ideas_and_initiatives_ask_one_rule_for_the_text_as_written():
 
     for module in (hearings.permissions, ideabank.permissions, initiatives.permissions):
         assert module.can_see_original is core.can_see_original, module.__name__
+
+
+def test_the_senders_own_privacy_export_shows_the_response_only_once_published(
+    answered, planner, make_user
+):
+    from participation.accounts.privacy.contributions import export_contributions
+
+    hearing, submission = answered
+    sender = make_user(name="Kari Nordmann")
+    submission.author = sender
+    submission.save(update_fields=["author"])
+
+    assert DRAFT_RESPONSE not in str(export_contributions(sender))
+    do_publish_responses(planner, hearing)
+    assert DRAFT_RESPONSE in str(export_contributions(sender))

@@ -82,6 +82,9 @@ def export_contributions(user) -> list[dict]:
         }
         if child is not None:
             row["details"] = _field_values(child, base_fields)
+            if "response" in row["details"] and hasattr(child, "public_response"):
+                # The planner's draft answer is the municipality's until it is published.
+                row["details"]["response"] = child.public_response
             attachments = getattr(child, "attachments", None)
             if attachments is not None:
                 row["attachments"] = [
