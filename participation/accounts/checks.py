@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from participation.accounts.eid import ACR_LEVELS
 
@@ -28,3 +28,18 @@ def check_idporten_settings(app_configs=None, **kwargs):
         if settings.PRODUCTION and urlsplit(settings.IDPORTEN_SERVER_URL).scheme != "https":
             errors.append(Error("IDPORTEN_SERVER_URL must use https.", id="accounts.E003"))
     return errors
+
+
+@register(deploy=True)
+def check_staff_second_factor(app_configs=None, **kwargs):
+    """`check --deploy` names a production site whose staff log in with a password alone."""
+    if settings.PRODUCTION and not settings.STAFF_REQUIRE_MFA:
+        return [
+            Warning(
+                "STAFF_REQUIRE_MFA is off: staff reach the admin with a password alone.",
+                hint="Unset it (on by default in production) unless another factor guards "
+                "every staff login.",
+                id="accounts.W001",
+            )
+        ]
+    return []

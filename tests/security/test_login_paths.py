@@ -248,3 +248,16 @@ def test_a_moderator_session_without_its_second_factor_cannot_join_the_moderatio
 
 async def _record(answers, coroutine):
     answers.append(await coroutine)
+
+
+def test_the_deployment_check_names_a_production_site_without_the_staff_second_factor(settings):
+    from django.core.checks import run_checks
+
+    settings.PRODUCTION = True
+    settings.STAFF_REQUIRE_MFA = False
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert "accounts.W001" in ids
+
+    settings.STAFF_REQUIRE_MFA = True
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert "accounts.W001" not in ids
