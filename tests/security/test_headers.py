@@ -9,6 +9,7 @@ cookies are checked with the values production's settings produce.
 """
 
 import json
+import re
 from http import HTTPStatus
 
 import pytest
@@ -254,3 +255,27 @@ def test_production_policy_is_the_one_tested_here(production_settings, settings)
     assert directives["connect-src"] == ["'self'", "wss://medvirkning.example.kommune.no"]
     for name in ("object-src", "base-uri", "frame-ancestors"):
         assert directives[name] == ["'none'"]
+
+
+def test_no_template_has_an_inline_script_or_an_event_handler_attribute():
+    # The policy would refuse them in the browser; this names the file before anyone runs one.
+    # JSON data (`json_script`, type="application/json") is not executed and may stay.
+    from django.conf import settings
+
+    root = settings.BASE_DIR
+    templates = [
+        path
+        for folder in ("templates", "*/templates", "*/*/templates")
+        for path in root.glob(f"{folder}/**/*.html")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    ]
+    assert len(templates) > 50
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>")
+    handler = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)[:80]}"
+        for path in templates
+        for pattern in (inline_script, handler)
+        for match in pattern.finditer(path.read_text())
+    ]
+    assert not found, "\n".join(found)
