@@ -22,7 +22,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py load_demo
 
 # Serves HTTP and WebSockets (daphne) and runs the background-task worker beside it.
 # The worker's output (including the e-mails it sends, printed in development) goes to

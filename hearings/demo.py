@@ -8,6 +8,7 @@ from cms.models import PlanPage
 from hearings.models import Hearing, IdentityLevel
 from hearings.operations import do_comment, do_create_hearing, do_submit, end_of_day
 from participation.accounts.models import Organisation, User
+from participation.notifications.operations import do_follow
 
 CASE_NUMBER = "2026/1234"
 PLAN_AREA = {
@@ -33,6 +34,10 @@ def load(home) -> None:
             is_published=True,
         )
         _contributions(hearing)
+    # The demo politician follows the hearing, so their digest has something in it.
+    politician = User.objects.filter(email="politiker@demo.medvirkning.no").first()
+    if politician is not None:
+        do_follow(politician, hearing)
     if not PlanPage.objects.filter(case_number=CASE_NUMBER).exists():
         page = PlanPage(
             title="Sentrum skole og park",

@@ -9,6 +9,7 @@ from participation.accounts.models import Membership, Organisation, User
 from participation.accounts.roles import ensure_roles
 
 DEMO_PASSWORD = "demo-passord-2026"
+DEMO_POLITICAL_ROLE = "Demopartiet, kommunestyret 2023–2027"
 
 DEMO_USERS = [
     # role label, e-mail, name, groups, is_staff
@@ -113,6 +114,10 @@ def _users() -> list[tuple[str, str]]:
         )
         if groups:
             user.groups.add(*Group.objects.filter(name__in=groups))
+        if role == "politician" and not user.political_role:
+            # The badge beside an elected representative's posts needs the party and role.
+            user.political_role = DEMO_POLITICAL_ROLE
+            user.save(update_fields=["political_role"])
         if role == "organisation member":
             Membership.objects.get_or_create(user=user, organisation=organisation)
         logins.append((role, email))

@@ -116,7 +116,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app with our user form (an elected representative's party and role).
+    "participation.accounts.wagtail_users.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -377,7 +378,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "120/m/ip",
     "login_failed": "30/m/ip,5/5m/key",
     "login_failed_account_address": "5/5m/key",
-    "login_failed_address": "40/m/ip,300/h/ip",
+    "login_failed_address": "40/m/ip",
+    "login_failed_address_hourly": "300/h/ip",
     "login_failed_account": "100/h/key",
 }
 SOCIALACCOUNT_ADAPTER = "participation.accounts.adapters.SocialAccountAdapter"
@@ -420,6 +422,9 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
+# The admin's account page offers these; the default (every zone the system lists) includes
+# "localtime", which Django refuses ("Invalid time zone specified").
+WAGTAIL_USER_TIME_ZONES = ["Europe/Oslo"]
 USE_I18N = True
 USE_TZ = True
 
@@ -523,6 +528,16 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
+def _idporten_hosts(server_url: str) -> list[str]:
+    """The issuer and its subdomains: ID-porten's issuer is idporten.no, but the login and the
+    logout it redirects a form post to are on login.idporten.no (from its discovery document)."""
+    origin = _origin(server_url)
+    if not origin:
+        return []
+    scheme, host = origin.split("://")
+    return [origin, f"{scheme}://*.{host}"]
+
+
 # Content-Security-Policy (django-csp, docs/security.md): scripts only from our own static
 # files, so a stored script that slipped past the sanitiser still cannot run. Styles allow
 # 'unsafe-inline' because Leaflet positions tiles and markers with style attributes; a style
@@ -539,7 +554,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *filter(None, [_origin(IDPORTEN_SERVER_URL)])],
+        "form-action": ["'self'", *_idporten_hosts(IDPORTEN_SERVER_URL)],
     }
 }
 # Nothing the site does needs a sensor, camera, microphone or location (the maps ask for a

@@ -27,3 +27,35 @@ def test_an_unknown_page_gets_a_friendly_not_found_page(demo_site, client):
     response = client.get("/nn/finst-ikkje/")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert b'<html lang="nn"' in response.content
+
+
+def test_load_demo_prints_the_address_of_the_port_the_server_uses(db, capsys, monkeypatch):
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("PORT", "8123")
+
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/" in out
+    assert "http://127.0.0.1:8123/admin/" in out
+    assert ":8000" not in out
+
+
+def test_the_demo_politician_has_a_party_role_and_follows_the_demo_hearing(demo_site):
+    from hearings.demo import CASE_NUMBER
+    from participation.notifications.models import Follow
+
+    politician = User.objects.get(email="politiker@demo.medvirkning.no")
+
+    assert politician.political_role
+    assert Follow.objects.filter(user=politician, hearing__case_number=CASE_NUMBER).exists()
+
+
+def test_the_demo_politicians_comment_carries_the_elected_representative_badge(demo_site, client):
+    from cms.models import PlanPage
+
+    politician = User.objects.get(email="politiker@demo.medvirkning.no")
+    html = client.get(PlanPage.objects.get(case_number="2026/1234").url).content.decode()
+
+    assert 'class="author-badge"' in html
+    assert politician.political_role in html
