@@ -38,6 +38,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     "politician": [],
 }
 
+# role -> Wagtail page permissions on the whole page tree. Planners create, edit and publish the
+# plan page a hearing belongs to; cms/wagtail_hooks.py keeps them to plan pages.
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    "planner": ["add_page", "change_page", "publish_page"],
+}
+
 
 def ensure_roles() -> dict[str, Group]:
     """Create the role groups and grant their permissions; safe to run any number of times."""
@@ -51,5 +57,18 @@ def ensure_roles() -> dict[str, Group]:
             for p in Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         ]
         group.permissions.add(*perms)
+        _grant_page_permissions(group, ROLE_PAGE_PERMISSIONS.get(role, []))
         groups[role] = group
     return groups
+
+
+def _grant_page_permissions(group: Group, codenames: list[str]) -> None:
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None or not codenames:
+        return
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
