@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -54,6 +55,23 @@ COLUMNS = [
     ("campaign_group", gettext_lazy("Campaign group")),
     ("campaign_count", gettext_lazy("Submissions in the group")),
 ]
+
+
+# Real dates in XLSX (sortable, filterable), shown as the Norwegian ISO-like form planners use.
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+
+
+def xlsx_date_cell(sheet, value, number_format=XLSX_DATETIME_FORMAT):
+    """A date cell for a write-only sheet: an aware datetime becomes Norwegian local time
+    (a spreadsheet has no time zones); a date stays a date."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def neutralise(value):
@@ -227,8 +245,11 @@ def write_xlsx(hearing: Hearing, out, progress=None) -> None:
         sheet.column_dimensions[chr(ord("A") + i)].width = width
     sheet.freeze_panes = "A2"
     sheet.append(header())
+    date_column = [key for key, _label in COLUMNS].index("date")
     for row in iter_rows(hearing, progress=progress):
-        sheet.append([neutralise(v) for v in row.values()])
+        values = [neutralise(v) for v in row.values()]
+        values[date_column] = xlsx_date_cell(sheet, row.submission.created_at)
+        sheet.append(values)
     workbook.save(out)
 
 

@@ -10,7 +10,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hearings.exports import neutralise
+from hearings.exports import XLSX_DATE_FORMAT, neutralise, xlsx_date_cell
 from initiatives.models import Initiative, Signature
 
 
@@ -23,7 +23,8 @@ def rows(initiative: Initiative):
     for number, (name, signed_at) in enumerate(
         signatures.values_list("name", "signed_at").iterator(chunk_size=2000), start=1
     ):
-        yield [number, neutralise(name), timezone.localtime(signed_at).date().isoformat()]
+        # A date, not text: the CSV writes it as YYYY-MM-DD, the XLSX as a real date cell.
+        yield [number, neutralise(name), timezone.localtime(signed_at).date()]
 
 
 def xlsx_available() -> bool:
@@ -51,8 +52,8 @@ def to_xlsx(initiative: Initiative) -> bytes:
     for column, width in zip("ABC", (8, 40, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.append(header())
-    for row in rows(initiative):
-        sheet.append(row)
+    for number, name, signed_on in rows(initiative):
+        sheet.append([number, name, xlsx_date_cell(sheet, signed_on, XLSX_DATE_FORMAT)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

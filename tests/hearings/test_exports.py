@@ -131,6 +131,21 @@ def test_xlsx_export_opens_in_openpyxl_with_text_not_formulas(table):
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
 
 
+def test_xlsx_dates_are_real_dates_in_norwegian_time_with_a_date_format(table):
+    from datetime import datetime
+
+    sheet = load_workbook(io.BytesIO(write(exports.write_xlsx, table))).active
+    date_column = [key for key, _label in exports.COLUMNS].index("date")
+    first = table.submissions.order_by("created_at", "pk").first()
+
+    cell = sheet.cell(row=2, column=date_column + 1)
+
+    assert isinstance(cell.value, datetime)  # sortable and filterable, not text
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
+    local = timezone.localtime(first.created_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert cell.value.replace(second=0, microsecond=0) == local
+
+
 def test_pdf_export_opens_and_contains_the_references_and_responses(table):
     from pypdf import PdfReader
 

@@ -239,6 +239,19 @@ def test_the_xlsx_export_has_the_name_and_the_date_only(client, signed, planner)
         assert signature.identity_hash not in cells and signature.user.email not in cells
 
 
+def test_the_xlsx_signing_date_is_a_date_cell_not_text(client, signed, planner):
+    import datetime
+
+    client.force_login(planner)
+    response = client.get(reverse("initiatives_admin:export", args=[signed.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+
+    cell = sheet["C2"]
+
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    assert cell.value == datetime.datetime.combine(timezone.localdate(), datetime.time())
+
+
 def test_only_planners_reach_the_staff_pages(client, signed, moderator, make_resident):
     for user in (moderator, make_resident()):
         client.force_login(user)
