@@ -12,13 +12,14 @@ from datetime import UTC
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 from icalendar import Calendar, Event
 
 from hearings.models import Hearing, Submission
@@ -29,6 +30,46 @@ from participation.geo.models import Area
 from participation.notifications.links import hearing_url, live_plan_pages
 
 FEED_LIMIT = 50
+
+
+# Served as XML, not application/atom+xml or rss+xml: Chromium shows those as plain text and
+# applies no stylesheet. Feed readers read the format from the content (the pages' <link
+# rel="alternate"> still name the feed type); one type for everyone also keeps the anonymous
+# page cache, which stores one response per address, right.
+BROWSER_READABLE_XML = "application/xml; charset=utf-8"
+
+
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with the <?xml-stylesheet?> Django writes for RSS only: a feed opened in a browser
+    is shown as a page (title, language, entries) instead of raw XML."""
+
+    content_type = BROWSER_READABLE_XML
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        # Before the root element, as for RSS (https://www.w3.org/Style/styling-XML.en.html).
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
+class StyledRssFeed(Rss201rev2Feed):
+    content_type = BROWSER_READABLE_XML
+
+
+def feed_stylesheets(obj=None) -> list[Stylesheet]:
+    """The XSLT a browser renders the feed with, in the feed's language (feed readers ignore it)."""
+    return [Stylesheet(reverse("notifications:stylesheet"), mimetype="text/xsl")]
+
+
+def stylesheet(request):
+    """The feeds' XSLT: a template (.html for makemessages), so its words are in the reader's
+    language."""
+    return render(request, "notifications/feed.xsl.html", content_type="text/xsl; charset=utf-8")
 
 
 def published_hearings(area=None, topic=None):
@@ -56,7 +97,8 @@ def deadline_text(hearing: Hearing) -> str:
 class HearingsAtomFeed(Feed):
     """All published hearings, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
+    stylesheets = staticmethod(feed_stylesheets)
 
     def __call__(self, request, *args, **kwargs):
         # One instance serves every request (it is in the URLconf): keep the request, which
@@ -111,7 +153,7 @@ class HearingsAtomFeed(Feed):
 
 
 class HearingsRssFeed(HearingsAtomFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = StyledRssFeed
 
 
 class AreaHearingsFeed(HearingsAtomFeed):
@@ -133,7 +175,7 @@ class AreaHearingsFeed(HearingsAtomFeed):
 
 
 class AreaHearingsRssFeed(AreaHearingsFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = StyledRssFeed
 
 
 class TopicHearingsFeed(HearingsAtomFeed):
@@ -158,13 +200,14 @@ class TopicHearingsFeed(HearingsAtomFeed):
 
 
 class TopicHearingsRssFeed(TopicHearingsFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = StyledRssFeed
 
 
 class SubmissionsFeed(Feed):
     """A published hearing's published submissions: the public name and the redacted text."""
 
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
+    stylesheets = staticmethod(feed_stylesheets)
 
     def get_object(self, request, pk):
         return get_object_or_404(visible_hearings(), pk=pk)

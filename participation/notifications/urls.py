@@ -4,6 +4,7 @@ from participation.notifications import feeds
 
 app_name = "notifications"
 urlpatterns = [
+    path("stil.xsl", feeds.stylesheet, name="stylesheet"),
     path("horinger/", feeds.HearingsAtomFeed(), name="hearings"),
     path("horinger/rss/", feeds.HearingsRssFeed(), name="hearings_rss"),
     path("horinger/<int:pk>/uttalelser/", feeds.SubmissionsFeed(), name="hearing_submissions"),
