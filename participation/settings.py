@@ -527,6 +527,16 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
+def _idporten_hosts(server_url: str) -> list[str]:
+    """The issuer and its subdomains: ID-porten's issuer is idporten.no, but the login and the
+    logout it redirects a form post to are on login.idporten.no (from its discovery document)."""
+    origin = _origin(server_url)
+    if not origin:
+        return []
+    scheme, host = origin.split("://")
+    return [origin, f"{scheme}://*.{host}"]
+
+
 # Content-Security-Policy (django-csp, docs/security.md): scripts only from our own static
 # files, so a stored script that slipped past the sanitiser still cannot run. Styles allow
 # 'unsafe-inline' because Leaflet positions tiles and markers with style attributes; a style
@@ -543,7 +553,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *filter(None, [_origin(IDPORTEN_SERVER_URL)])],
+        "form-action": ["'self'", *_idporten_hosts(IDPORTEN_SERVER_URL)],
     }
 }
 # Nothing the site does needs a sensor, camera, microphone or location (the maps ask for a

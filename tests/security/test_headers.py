@@ -279,3 +279,17 @@ def test_no_template_has_an_inline_script_or_an_event_handler_attribute():
         for match in pattern.finditer(path.read_text())
     ]
     assert not found, "\n".join(found)
+
+
+def test_the_eid_login_and_logout_forms_may_be_redirected_to_id_portens_login_host():
+    # The login and logout forms post to us and are redirected to ID-porten's authorize and
+    # end-session endpoints, which are on login.idporten.no, not on the issuer idporten.no;
+    # the browser checks form-action on that redirect.
+    probe = (
+        "from django.conf import settings as s; "
+        "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+    result = start("shell", "-c", probe, IDPORTEN_SERVER_URL="https://idporten.no")
+    assert result.returncode == 0, result.stderr
+    sources = result.stdout.strip().splitlines()[-1].split()
+    assert sources == ["'self'", "https://idporten.no", "https://*.idporten.no"]
