@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 # Leading characters that make a spreadsheet read a cell as a formula (CSV/XLSX injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 (and so XLSX) cannot hold at all.
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 (and so XLSX) cannot hold at all: one of them breaks the whole file.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 COLUMNS = [
     ("sender", gettext_lazy("Sender")),

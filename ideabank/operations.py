@@ -32,6 +32,7 @@ from participation.contributions.operations import (
     LoginRequired,
     announce_new,
     check_body,
+    check_storable,
     contribution_fields,
     do_create_comment,
 )
@@ -40,6 +41,7 @@ from participation.live.events import emit
 from participation.notifications import operations as follows
 from participation.notifications.models import Follow
 from participation.text.redact import redact_personal_data
+from participation.text.render import public_plain
 
 MAX_TITLE_CHARS = 200
 MIN_TITLE_CHARS = 3
@@ -190,6 +192,7 @@ def do_post_idea(
 ) -> tuple[Idea, bool]:
     """Post an idea. Returns (idea, created); a retried request returns the first one."""
     check_logged_in(user)
+    check_storable(title, address, *free_tags)
     title = check_title(title)
     check_body(body, max_chars=MAX_IDEA_CHARS)
     lat, lon = check_point(lat, lon)
@@ -205,7 +208,7 @@ def do_post_idea(
     try:
         with transaction.atomic():
             bank = ideabank_discussion()
-            public_title = redact_personal_data(title).text[:255]
+            public_title = public_plain(title, one_line=True)[:255]
             # The discussion's title is shown to readers (report page, reply mails): public.
             comments = Discussion.objects.create(
                 kind=Discussion.Kind.IDEA, title=public_title, moderation=bank.moderation
@@ -222,7 +225,7 @@ def do_post_idea(
                 lat=lat,
                 lon=lon,
                 address=(address or "")[:255],
-                public_address=redact_personal_data(address or "").text[:255],
+                public_address=public_plain(address, one_line=True)[:255],
                 area=area,
                 comments_discussion=comments,
                 source=source,

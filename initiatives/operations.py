@@ -27,7 +27,7 @@ from participation.contributions.operations import (
     contribution_fields,
 )
 from participation.live.events import emit
-from participation.text.redact import redact_personal_data
+from participation.text.render import public_plain
 
 MIN_TITLE_CHARS = 5
 MAX_TITLE_CHARS = 200
@@ -156,7 +156,7 @@ def do_start(
         with transaction.atomic():
             # Its own discussion, always pre-moderated: nothing is signed before a moderator
             # has read it, whatever the site's default.
-            public_title = redact_personal_data(title).text[:255]
+            public_title = public_plain(title, one_line=True)[:255]
             # The discussion's title is shown to readers (report page, reply mails): public.
             discussion = Discussion.objects.create(
                 kind=Discussion.Kind.INITIATIVE,

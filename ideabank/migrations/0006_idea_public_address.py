@@ -13,12 +13,12 @@ def fill_public_address(apps, schema_editor):
     Idea = apps.get_model("ideabank", "Idea")
     Discussion = apps.get_model("contributions", "Discussion")
     for idea in Idea.objects.only("pk", "address", "public_title", "comments_discussion_id"):
-        public = redact_personal_data(idea.address).text[:255] if idea.address else ""
+        public = " ".join(redact_personal_data(idea.address).text.split())[:255]
         if public:
             Idea.objects.filter(pk=idea.pk).update(public_address=public)
         if idea.public_title:
             Discussion.objects.filter(pk=idea.comments_discussion_id).update(
-                title=idea.public_title
+                title=" ".join(idea.public_title.split())
             )
 
 

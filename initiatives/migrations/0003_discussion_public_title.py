@@ -10,7 +10,7 @@ def use_public_title(apps, schema_editor):
     for pk, title in Initiative.objects.exclude(public_title="").values_list(
         "discussion_id", "public_title"
     ):
-        Discussion.objects.filter(pk=pk).update(title=title)
+        Discussion.objects.filter(pk=pk).update(title=" ".join(title.split()))
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,15 @@ class LoginRequired(ContributionError):
         super().__init__(_("Log in to take part. What you wrote is kept."))
 
 
+def check_storable(*texts: str) -> None:
+    """A NUL cannot be stored (PostgreSQL refuses it): refuse it as the forms do, also on the
+    paths without a form (Open311), instead of failing with a server error."""
+    if any("\x00" in (text or "") for text in texts):
+        raise ContributionError(ProhibitNullCharactersValidator.message)
+
+
 def check_body(body: str, *, min_chars: int = 1, max_chars: int = MAX_BODY_CHARS) -> str:
+    check_storable(body)
     text = (body or "").strip()
     if len(text) < min_chars:
         raise ContributionError(_("Write something before you send."))

@@ -366,6 +366,8 @@ def unsubscribe_headers(user, scope: str) -> dict[str, str]:
 def _message(user, subject, text, html, unsubscribe) -> EmailMultiAlternatives:
     # Auto-Submitted (RFC 3834): out-of-office replies are not sent back to us.
     headers = {**list_headers(unsubscribe), "Auto-Submitted": "auto-generated"}
+    # One line: a title a resident wrote with a line break must not stop the mail.
+    subject = " ".join(str(subject).split())
     message = EmailMultiAlternatives(subject, text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message

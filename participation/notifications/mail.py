@@ -15,7 +15,8 @@ def send_in_language(user, template: str, context: dict) -> bool:
         return False
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         context = {**context, "user": user, "LANGUAGE_CODE": translation.get_language()}
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        # One line: a title a resident wrote with a line break must not stop the mail.
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email])

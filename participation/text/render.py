@@ -22,11 +22,15 @@ RICH_TAGS = PUBLIC_TAGS | {"h2", "h3", "h4", "table", "caption", "thead", "tbody
 # it is (a link to "gnp.exe" shown as "exe.png"); they are shown as their code point instead.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+# Control characters and non-characters: invisible, and not allowed in XML 1.0, so one of them
+# in a post would make the Atom feed (and any XML made from public text) fail.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _plain(text: str | None) -> str:
     # A plain str even if given a SafeString: resident text is always escaped (urlize would not).
     text = str.__str__(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
     return text.replace("\u2029", "\n\n").replace("\u2028", "\n")
 
 
@@ -73,10 +77,12 @@ def render_public(text: str) -> SafeString:
     return render_redacted(text)[0]
 
 
-def public_plain(text: str | None) -> str:
+def public_plain(text: str | None, *, one_line: bool = False) -> str:
     """A short field (a name, a title, a place, a file name) as the public sees it: personal
-    data redacted, still plain text, escaped by the template or JSON encoder that shows it."""
-    return redact_personal_data(_plain(text)).text
+    data redacted, still plain text, escaped by the template or JSON encoder that shows it.
+    `one_line` for what also goes into a mail subject or a feed title: one line, one space."""
+    text = redact_personal_data(_plain(text)).text
+    return " ".join(text.split()) if one_line else text
 
 
 def render_original(text: str) -> SafeString:
