@@ -378,7 +378,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "120/m/ip",
     "login_failed": "30/m/ip,5/5m/key",
     "login_failed_account_address": "5/5m/key",
-    "login_failed_address": "40/m/ip,300/h/ip",
+    "login_failed_address": "40/m/ip",
+    "login_failed_address_hourly": "300/h/ip",
     "login_failed_account": "100/h/key",
 }
 SOCIALACCOUNT_ADAPTER = "participation.accounts.adapters.SocialAccountAdapter"

@@ -75,7 +75,9 @@ def _counters(request, login: str) -> list[tuple[str, str]]:
     counters = [
         ("login_failed_account_address", f"{address}|{login}"),
         # allauth counts "ip" rates by the address itself; the key is only a placeholder.
+        # Two actions, one window each, so a pause names the right time to come back.
         ("login_failed_address", "address"),
+        ("login_failed_address_hourly", "address"),
     ]
     if _fingerprint(login) not in _known_logins(request):
         counters.append(("login_failed_account", login))

@@ -207,3 +207,26 @@ def test_resetting_the_password_lifts_the_pause_it_suggests(planner):
 
     response = attempt(client, planner.email, new_password, PLANNERS_OFFICE)
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_pause_from_the_per_minute_ceiling_names_a_time_a_minute_away(make_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.formats import time_format
+
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed_address": "3/m/ip",
+    }
+    people = [make_user(email=f"visitor{n}@example.org") for n in range(4)]
+    client = Client()
+    for person in people[:3]:
+        attempt(client, person.email, "wrong-password-1", TOWN_HALL)
+
+    before = timezone.localtime(timezone.now() + timedelta(minutes=1))
+    page = attempt(client, people[3].email, PASSWORD, TOWN_HALL).content.decode()
+    after = timezone.localtime(timezone.now() + timedelta(minutes=1))
+
+    named = {time_format(before, "H:i"), time_format(after, "H:i")}
+    assert any(f"paused until {t}" in page for t in named)
