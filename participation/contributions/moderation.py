@@ -220,7 +220,7 @@ def do_publish(moderator, contribution: Contribution) -> Contribution:
             emit(
                 locked.discussion.stream,
                 "contribution.published",
-                public_event_payload(_concrete(locked)),
+                public_event_payload(locked.concrete()),
             )
         if was == State.PENDING:
             _notify_author(locked, "published")
@@ -310,18 +310,9 @@ def do_redact(moderator, contribution: Contribution, text: str, reason: str = ""
             emit(
                 locked.discussion.stream,
                 "contribution.updated",
-                public_event_payload(_concrete(locked)),
+                public_event_payload(locked.concrete()),
             )
     return locked
-
-
-def _concrete(contribution: Contribution) -> Contribution:
-    """The child row (Submission, Comment, Idea) when the payload needs its own fields, such
-    as a withheld name or a reply's parent. The child's accessor is named after its kind."""
-    try:
-        return getattr(contribution, contribution.kind)
-    except AttributeError:  # RelatedObjectDoesNotExist, or a kind without a child model
-        return contribution
 
 
 # ---------------------------------------------------------------- reports

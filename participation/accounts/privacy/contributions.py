@@ -22,12 +22,8 @@ _SKIPPED = {"idempotency_key", "text_fingerprint", "comments_discussion", "open3
 
 def _child(contribution):
     """The concrete child row (Submission, Comment, Idea …) of a Contribution, or None."""
-    for rel in type(contribution)._meta.related_objects:
-        if rel.one_to_one and rel.parent_link:
-            child = getattr(contribution, rel.get_accessor_name(), None)
-            if child is not None:
-                return child
-    return None
+    child = contribution.concrete()
+    return None if child is contribution else child
 
 
 def _field_values(obj, base_fields: set[str]) -> dict:
