@@ -25,6 +25,14 @@ class Phase(models.TextChoices):
     RESPONDED = "responded", _("Responses published")
 
 
+# Plan- og bygningsloven: a plan proposal is on public hearing for at least six weeks.
+PLAN_HEARING_MIN_DAYS = 42
+
+
+def is_short_plan_period(opens_at, closes_at, is_plan_hearing: bool) -> bool:
+    return bool(is_plan_hearing) and (closes_at - opens_at).days < PLAN_HEARING_MIN_DAYS
+
+
 class Hearing(models.Model):
     """A period in which anyone may send a submission on a plan (offentlig ettersyn)."""
 
@@ -46,6 +54,14 @@ class Hearing(models.Model):
         _("plan hearing under the Planning and Building Act"),
         default=True,
         help_text=_("Plan proposals must be on hearing for at least six weeks."),
+    )
+    short_period_reason = models.TextField(
+        _("reason for a period shorter than six weeks"),
+        blank=True,
+        help_text=_(
+            "Required when a plan hearing is shorter than six weeks (plan- og bygningsloven). "
+            "Shown on the hearing's page."
+        ),
     )
     identity_level = models.CharField(
         _("identity required"),
@@ -112,6 +128,10 @@ class Hearing(models.Model):
 
     def get_phase_display(self) -> str:
         return Phase(self.phase()).label
+
+    @property
+    def has_short_plan_period(self) -> bool:
+        return is_short_plan_period(self.opens_at, self.closes_at, self.is_plan_hearing)
 
     def days_left(self, now=None) -> int:
         now = timezone.localtime(now or timezone.now())

@@ -15,7 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hearings.models import Attachment, Hearing, IdentityLevel, Phase, Submission
+from hearings.models import (
+    Attachment,
+    Hearing,
+    IdentityLevel,
+    Phase,
+    Submission,
+    is_short_plan_period,
+)
 from participation.accounts.models import AssuranceLevel
 from participation.accounts.permissions import can_act_for
 from participation.contributions.models import AuditEntry, Comment, Contribution
@@ -27,8 +34,6 @@ from participation.contributions.operations import (
     contribution_fields,
     do_create_comment,
 )
-
-SIX_WEEKS_DAYS = 42
 
 
 class IdentityTooWeak(ContributionError):
@@ -46,7 +51,7 @@ class IdentityTooWeak(ContributionError):
 def check_hearing_period(opens_at, closes_at, is_plan_hearing: bool) -> list[str]:
     """Warnings (not errors) an editor should see before saving the period."""
     warnings = []
-    if is_plan_hearing and (closes_at - opens_at).days < SIX_WEEKS_DAYS:
+    if is_short_plan_period(opens_at, closes_at, is_plan_hearing):
         warnings.append(
             _(
                 "The hearing period is shorter than six weeks. The Planning and Building Act "
@@ -54,6 +59,17 @@ def check_hearing_period(opens_at, closes_at, is_plan_hearing: bool) -> list[str
             )
         )
     return warnings
+
+
+def check_short_period_reason(opens_at, closes_at, is_plan_hearing: bool, reason: str) -> None:
+    """A plan hearing shorter than six weeks needs its reason on record (and on its page)."""
+    if is_short_plan_period(opens_at, closes_at, is_plan_hearing) and not reason.strip():
+        raise ContributionError(
+            _(
+                "A plan hearing shorter than six weeks needs a reason. The Planning and "
+                "Building Act requires at least six weeks; say why this one is shorter."
+            )
+        )
 
 
 def check_can_submit(user, hearing: Hearing, organisation=None, now=None) -> None:

@@ -25,10 +25,11 @@ from wagtail.log_actions import log
 
 from hearings import admin_views, review
 from hearings.models import Hearing
-from hearings.operations import end_of_day
+from hearings.operations import check_short_period_reason, end_of_day
 from ideabank.models import Topic
 from participation.accounts.permissions import is_planner
 from participation.contributions.models import ModerationMode
+from participation.contributions.operations import ContributionError
 
 OSLO = ZoneInfo("Europe/Oslo")
 # The model fields the form edits directly; dates and moderation are handled by the form.
@@ -40,6 +41,7 @@ HEARING_FIELDS = [
     "comments_allowed",
     "is_published",
     "is_plan_hearing",
+    "short_period_reason",
     "area",
 ]
 
@@ -112,6 +114,15 @@ class HearingForm(WagtailAdminModelForm):
             else:
                 data["opens_at"] = self.instance.opens_at = opens_at
                 data["closes_at"] = self.instance.closes_at = closes_at
+                try:
+                    check_short_period_reason(
+                        opens_at,
+                        closes_at,
+                        data.get("is_plan_hearing", False),
+                        data.get("short_period_reason", ""),
+                    )
+                except ContributionError as error:
+                    self.add_error("short_period_reason", error.message)
         return data
 
 
@@ -160,12 +171,20 @@ def forget_cached_topics(hearing) -> None:
     )
 
 
+class HearingIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # A ModelViewSet (unlike a SnippetViewSet) has no get_queryset(request): annotate here,
+        # or the submissions column reads an attribute that is not there and shows "None".
+        return super().get_base_queryset().annotate(submission_count=Count("submissions"))
+
+
 class HearingViewSet(ModelViewSet):
     model = Hearing
     icon = "form"
     menu_label = _("Hearings")
     menu_order = 210
     add_to_admin_menu = True
+    index_view_class = HearingIndexView
     add_view_class = HearingCreateView
     edit_view_class = HearingEditView
     copy_view_enabled = False
@@ -193,6 +212,7 @@ class HearingViewSet(ModelViewSet):
                     FieldRowPanel([FieldPanel("opens_date"), FieldPanel("opens_time")]),
                     FieldRowPanel([FieldPanel("closes_date"), FieldPanel("closes_time")]),
                     FieldPanel("is_plan_hearing"),
+                    FieldPanel("short_period_reason"),
                 ],
                 heading=_("Hearing period"),
             ),
@@ -205,9 +225,6 @@ class HearingViewSet(ModelViewSet):
         ],
         base_form_class=HearingForm,
     )
-
-    def get_queryset(self, request):
-        return Hearing.objects.annotate(submission_count=Count("submissions"))
 
 
 # Not "hearings": that namespace belongs to the public hearing pages.

@@ -83,12 +83,52 @@ def six_week_warning():
         return str(check_hearing_period(datetime(2026, 1, 1), datetime(2026, 1, 2), True)[0])
 
 
-def test_a_plan_hearing_shorter_than_six_weeks_is_saved_with_a_clear_warning(client, planner):
+def test_a_plan_hearing_shorter_than_six_weeks_is_refused_without_a_reason(client, planner):
     login(client, planner)
     response = client.post(reverse("hearing_admin:add"), form_data(closes_date="2026-03-20"))
+    assert response.status_code == HTTPStatus.OK
+    assert not Hearing.objects.exists()
+    with translation.override("nb"):
+        expected = translation.gettext(
+            "A plan hearing shorter than six weeks needs a reason. The Planning and "
+            "Building Act requires at least six weeks; say why this one is shorter."
+        )
+    assert expected in response.content.decode()
+
+
+def test_a_short_plan_hearing_with_a_reason_is_saved_with_a_warning_and_the_reason_shown(
+    client, planner, demo_site
+):
+    from cms.models import HomePage, PlanPage
+
+    login(client, planner)
+    reason = "Kort frist fordi saken er en mindre endring etter forrige høring."
+    response = client.post(
+        reverse("hearing_admin:add"),
+        form_data(closes_date="2026-03-20", short_period_reason=reason, case_number="2026/4321"),
+    )
     assert response.status_code == HTTPStatus.FOUND
-    assert Hearing.objects.filter(case_number="2026/1234").exists()
+    hearing = Hearing.objects.get(case_number="2026/4321")
+    assert hearing.short_period_reason == reason
     assert ("warning", six_week_warning()) in messages_of(response)
+
+    page = PlanPage(
+        title="Parken", slug="parken", case_number="2026/4321", intro="Ny park.", hearing=hearing
+    )
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    client.logout()
+    html = client.get(page.url).content.decode()
+    assert reason in html
+    with translation.override("nb"):
+        assert translation.gettext("Hearing period shorter than six weeks") in html
+
+
+def test_a_six_week_hearing_does_not_show_an_old_reason(client, planner, make_hearing):
+    hearing = make_hearing("open", short_period_reason="Gammel begrunnelse")
+    assert not hearing.has_short_plan_period
+    html = client.get(reverse("hearings:submissions", args=[hearing.pk])).content.decode()
+    assert "Gammel begrunnelse" not in html
 
 
 def test_a_short_hearing_that_is_not_a_plan_hearing_gets_no_warning(client, planner):
@@ -139,6 +179,26 @@ def test_hearing_list_shows_the_submission_count_linked_to_the_workspace(
     html = response.content.decode()
     assert "Kommuneplanen" in html
     assert reverse("hearings_review:workspace", args=[hearing.pk]) in html
+
+
+def test_hearing_list_counts_the_submissions_instead_of_saying_none(
+    client, planner, make_hearing, make_user
+):
+    from bs4 import BeautifulSoup
+
+    from hearings.operations import do_submit
+
+    hearing = make_hearing("open", title="Kommuneplanen")
+    for n in range(2):
+        do_submit(make_user(email=f"r{n}@example.org"), hearing, "Jeg har en mening.")
+    login(client, planner)
+
+    html = client.get(reverse("hearing_admin:index")).content.decode()
+
+    table = BeautifulSoup(html, "html.parser").find("table", class_="listing")
+    link = table.find("a", href=reverse("hearings_review:workspace", args=[hearing.pk]))
+    assert link.get_text(strip=True) == "2"
+    assert "None" not in table.get_text()
 
 
 @pytest.mark.parametrize("role", ["moderator", "editor"])
