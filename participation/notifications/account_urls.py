@@ -7,6 +7,7 @@ from participation.notifications import views
 app_name = "follows"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("sammendrag/", views.digest_preview, name="digest"),
     path("folg/<str:kind>/<int:pk>/", views.follow, name="follow"),
     path("slutt/<str:kind>/<int:pk>/", views.unfollow, name="unfollow"),
 ]

@@ -294,7 +294,19 @@ def build_politician_digests(
     Empty digests (nothing new, no deadline) are left out unless `include_empty`.
     """
     start, end = period or period_for(frequency, now)
-    users = _recipients(frequency)
+    return _build(_recipients(frequency), frequency, start, end, now, include_empty=include_empty)
+
+
+def preview_digest(user, now: datetime | None = None) -> Digest:
+    """The digest `user` would get for the last seven days up to `now`, empty or not: what the
+    page under /varsler/ shows, so a politician need not wait for Monday's mail."""
+    now = now or timezone.now()
+    start = now - timedelta(days=7)
+    (digest,) = _build([user], Frequency.WEEKLY, start, now, now, include_empty=True)
+    return digest
+
+
+def _build(users, frequency, start, end, now, *, include_empty) -> list[Digest]:
     if not users:
         return []
     follows = Follow.objects.filter(user__in=[u.pk for u in users]).values_list(
@@ -339,31 +351,24 @@ def build_politician_digests(
 # ---------------------------------------------------------------- rendering and sending
 
 
-def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlternatives:
-    """The mail for one digest, in the recipient's language. No queries."""
-    user = digest.user
-    language = user.preferred_language or settings.LANGUAGE_CODE
-    now = now or timezone.now()
+def digest_context(digest: Digest, language: str, now: datetime, absolute=delivery.absolute):
+    """What the mail and the preview page show, links in `language`. No queries."""
     with translation.override(language):
-        unsubscribe = delivery.unsubscribe_url(user.pk, KIND)
-        context = {
-            "user": user,
+        return {
+            "user": digest.user,
             "LANGUAGE_CODE": language,
             "digest": digest,
             "is_weekly": digest.frequency == Frequency.WEEKLY,
             "period_first_day": timezone.localdate(digest.period_start),
             "period_last_day": timezone.localdate(digest.period_end) - timedelta(days=1),
             "targets": [
-                {"target": t, "url": delivery.absolute(t.path(language))}
-                for t in digest.active_targets
+                {"target": t, "url": absolute(t.path(language))} for t in digest.active_targets
             ],
-            "threads": [
-                {"thread": t, "url": delivery.absolute(t.path(language))} for t in digest.threads
-            ],
+            "threads": [{"thread": t, "url": absolute(t.path(language))} for t in digest.threads],
             "deadlines": [
                 {
                     "target": t,
-                    "url": delivery.absolute(t.path(language)),
+                    "url": absolute(t.path(language)),
                     "days_left": max(
                         (timezone.localdate(t.closes_at) - timezone.localdate(now)).days, 0
                     ),
@@ -371,10 +376,20 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
                 for t in digest.deadlines
             ],
             "deadline_days": DEADLINE_DAYS,
-            "settings_url": delivery.absolute(reverse("follows:index")),
-            "unsubscribe_url": unsubscribe,
+            "settings_url": absolute(reverse("follows:index")),
             "municipality": settings.MUNICIPALITY_NAME,
         }
+
+
+def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlternatives:
+    """The mail for one digest, in the recipient's language. No queries."""
+    user = digest.user
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    now = now or timezone.now()
+    context = digest_context(digest, language, now)
+    with translation.override(language):
+        unsubscribe = delivery.unsubscribe_url(user.pk, KIND)
+        context["unsubscribe_url"] = unsubscribe
         subject = render_to_string("notifications/email/politician_digest_subject.txt", context)
         context["subject"] = subject = " ".join(subject.split())
         text = render_to_string("notifications/email/politician_digest.txt", context)
@@ -388,14 +403,11 @@ def render_digest(digest: Digest, now: datetime | None = None) -> EmailMultiAlte
 
 
 def _queue(digests: list[Digest], key: str) -> None:
-    """One outbox row per recipient; an existing row (an earlier run) is left as it is. An
-    empty digest's row is written as done: no mail, but the period counts as handled."""
-    now = timezone.now()
+    """One outbox row per recipient with something to read; an existing row (an earlier run)
+    is left as it is. An empty digest gets no row: nothing was sent, and the person's record
+    (privacy export) must not say it was."""
     Notification.objects.bulk_create(
-        [
-            Notification(user=d.user, kind=KIND, key=key, sent_at=now if d.is_empty else None)
-            for d in digests
-        ],
+        [Notification(user=d.user, kind=KIND, key=key) for d in digests if not d.is_empty],
         ignore_conflicts=True,
         batch_size=500,
     )
@@ -448,7 +460,6 @@ def send_politician_digests(frequency: str, period_key: str) -> int:
         frequency,
         timezone.now(),
         period=period_from_key(frequency, period_key),
-        include_empty=True,
     )
     return deliver(digests, outbox_key(frequency, period_key))
 
@@ -470,13 +481,19 @@ def due_periods(now: datetime) -> list[tuple[str, str]]:
 def send_due_politician_digests(now: datetime | None = None) -> list[tuple[str, str]]:
     """Queue the digest tasks that are due and not done; the cron command calls this as often
     as it likes. A period is done once it has outbox rows and all of them are sent (a task
-    that failed half-way is queued again and sends the rest). Every recipient gets a row, an
-    empty digest's row marked done, so a quiet period is not built again at every run."""
+    that failed half-way is queued again and sends the rest). A period without rows is built
+    here first (a fixed number of queries) and queued only if someone has something to read:
+    a quiet period leaves no row behind, and no task at every run."""
     now = now or timezone.now()
     queued = []
     for frequency, period_key in due_periods(now):
         rows = Notification.objects.filter(kind=KIND, key=outbox_key(frequency, period_key))
-        if rows.exists() and not rows.filter(sent_at__isnull=True).exists():
+        if rows.exists():
+            if not rows.filter(sent_at__isnull=True).exists():
+                continue
+        elif not build_politician_digests(
+            frequency, now, period=period_from_key(frequency, period_key)
+        ):
             continue
         send_politician_digests.enqueue(frequency, period_key)
         queued.append((frequency, period_key))

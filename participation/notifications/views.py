@@ -8,13 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from participation.accounts.permissions import is_politician
 from participation.notifications import operations
 from participation.notifications.links import hearing_url, live_plan_pages
 from participation.notifications.models import Follow, Frequency, NotificationKind
+from participation.notifications.politician_digest import digest_context, preview_digest
 
 
 def _target(request, kind: str, pk: int):
@@ -178,5 +182,20 @@ def index(request):
     return render(
         request,
         "notifications/follows.html",
-        {"groups": _follows_by_kind(user), "form": form},
+        {"groups": _follows_by_kind(user), "form": form, "is_politician": is_politician(user)},
     )
+
+
+@login_required
+def digest_preview(request):
+    """The politician's digest for the last seven days, as the mail would show it, at any time:
+    a new representative need not wait for Monday to see what it holds."""
+    if not is_politician(request.user):
+        raise Http404
+    now = timezone.now()
+    digest = preview_digest(request.user, now)
+    context = digest_context(digest, get_language(), now, absolute=lambda path: path)
+    # A rolling week up to today, where the mail covers whole days before the day it is sent.
+    context["period_last_day"] = timezone.localdate(now)
+    context["follows"] = digest.targets
+    return render(request, "notifications/digest_preview.html", context)

@@ -300,6 +300,15 @@ def test_daily_digests_are_due_every_morning_and_weekly_ones_on_mondays(
     queued = []
     fake = SimpleNamespace(enqueue=lambda *args: queued.append(args))
     monkeypatch.setattr(politician_digest, "send_politician_digests", fake)
+    # Something to tell in every period, daily and weekly: a followed hearing closes within the
+    # deadline days (a period where every digest is empty is not queued at all).
+    hearing = make_hearing()
+    hearing.opens_at, hearing.closes_at = local(2026, 11, 2, 0, 0), local(2026, 11, 30, 23, 59)
+    hearing.save(update_fields=["opens_at", "closes_at"])
+    daily = make_user(email="daily@example.org", roles=("politician",))
+    NotificationSetting.objects.create(user=daily, kind=KIND, frequency=Frequency.DAILY)
+    for person in (politician, daily):
+        Follow.objects.create(user=person, hearing=hearing)
     monday_night = local(2026, 11, 23, 3, 0)
     monday = local(2026, 11, 23, 7, 0)
     tuesday = local(2026, 11, 24, 7, 0)
@@ -330,14 +339,27 @@ def test_daily_digests_are_due_every_morning_and_weekly_ones_on_mondays(
     assert send_due_politician_digests(tuesday) == [("daily", "2026-11-23")]
 
 
-def test_a_quiet_period_is_marked_done_and_not_built_again(make_hearing, politician, now):
+def test_a_quiet_period_sends_nothing_and_is_not_recorded_as_sent(
+    make_hearing, politician, now, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from participation.notifications import politician_digest
+
     Follow.objects.create(user=politician, hearing=make_hearing())
     key = period_key_for(WEEKLY, now)
+    mail.outbox.clear()
 
     assert send_politician_digests.enqueue(WEEKLY, key).return_value == 0
 
-    row = Notification.objects.get(user=politician, kind=KIND)
-    assert row.key == outbox_key(WEEKLY, key) and row.sent_at is not None
+    assert mail.outbox == []
+    # The person's record (privacy export) must not show a digest "sent" that never was.
+    assert not Notification.objects.filter(user=politician, kind=KIND).exists()
+    # ... and the scheduler does not queue a task for a period with nothing to tell.
+    queued = []
+    fake = SimpleNamespace(enqueue=lambda *args: queued.append(args))
+    monkeypatch.setattr(politician_digest, "send_politician_digests", fake)
+    assert send_due_politician_digests(now) == []
 
 
 def test_the_digest_has_one_click_unsubscribe_for_the_digest_kind(
