@@ -23,19 +23,27 @@ from django.utils.translation import gettext as _
 
 from participation.accounts.permissions import is_staff_member
 
-# What a staff member who has not passed the second factor may still open: setting it up,
-# proving it, logging out, and the ways back in.
-_OPEN_URL_NAMES = {
+# What a staff member who has not passed the second factor may still open: proving it, logging
+# out, the ways back in; and, only while they have no authenticator, setting one up. (Someone
+# holding an old session of an account that has one must not swap it for their own.)
+_ALWAYS_OPEN = {
     "account_logout",
     "account_login",
-    "account_reauthenticate",
-    "account_change_password",
-    "account_set_password",
     "eid_login",
     "eid_callback",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
     "healthz",
     "set_language",
     "javascript-catalog",
+}
+_OPEN_FOR_SETUP = {
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
 }
 
 
@@ -56,14 +64,18 @@ def needs_second_factor(request) -> bool:
     )
 
 
-def _is_open(path: str) -> bool:
+def _has_authenticator(user) -> bool:
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+
+def _is_open(path: str, *, setting_up: bool) -> bool:
     if path.startswith((settings.STATIC_URL, "/favicon")):
         return True
     try:
-        match = resolve(path)
+        name = resolve(path).url_name
     except Resolver404:
         return True  # a 404 shows nothing
-    return match.url_name in _OPEN_URL_NAMES or (match.url_name or "").startswith("mfa_")
+    return name in _ALWAYS_OPEN or (setting_up and name in _OPEN_FOR_SETUP)
 
 
 class StaffSecondFactorMiddleware:
@@ -73,14 +85,16 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if needs_second_factor(request) and not _is_open(request.path_info):
-            return self._to_second_factor(request)
+        if needs_second_factor(request):
+            has_one = _has_authenticator(request.user)
+            if not _is_open(request.path_info, setting_up=not has_one):
+                return self._to_second_factor(request, has_one)
         return self.get_response(request)
 
     @staticmethod
-    def _to_second_factor(request):
+    def _to_second_factor(request, has_authenticator: bool):
         query = urlencode({"next": request.get_full_path()})
-        if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+        if has_authenticator:
             messages.info(
                 request,
                 _("Staff accounts need the code from your authenticator app. Enter it to go on."),

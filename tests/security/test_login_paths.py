@@ -156,7 +156,8 @@ def test_a_planner_without_an_authenticator_is_sent_to_set_one_up_before_any_pag
 
 
 # Committing for real: allauth announces the new authenticator once its transaction commits.
-@pytest.mark.django_db(transaction=True)
+# (serialized_rollback: the role groups and their permissions are there, whatever ran before.)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_setting_up_the_authenticator_opens_the_admin_without_asking_for_a_code_again(
     client, planner, staff_mfa
 ):
@@ -198,6 +199,25 @@ def test_a_staff_session_from_before_the_setting_must_give_the_code_first(
     response = client.post(response.url, {"code": current_code(secret)})
     assert response.url == "/admin/"
     assert client.get("/admin/").status_code == HTTPStatus.OK
+
+
+def test_an_old_session_cannot_swap_the_authenticator_or_the_password_without_the_code(
+    client, planner, staff_mfa
+):
+    with_totp(planner)
+    client.force_login(planner)
+
+    for path in [
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/password/change/",
+        "/accounts/reauthenticate/",
+    ]:
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.FOUND, path
+        assert response.url.startswith("/accounts/2fa/reauthenticate/?next="), path
+    assert Authenticator.objects.filter(user=planner).exists()
 
 
 def test_a_resident_is_not_asked_for_a_second_factor(client, make_user, staff_mfa):
