@@ -141,6 +141,17 @@ class Idea(Contribution):
         return self.lat is not None and self.lon is not None
 
     @property
+    def public_place(self) -> str:
+        """Where the idea is, as readers see it: the published place and its area, the area
+        left out when the place already names it (a place "Sentrum" in the area Sentrum)."""
+        area = self.area.name if self.area_id else ""
+        if not self.public_address:
+            return area
+        if not area or area.casefold() in self.public_address.casefold():
+            return self.public_address
+        return f"{self.public_address}, {area}"
+
+    @property
     def comments_stream(self) -> str:
         """The live stream of the idea's own discussion: comments, supports, status."""
         return f"discussion-{self.comments_discussion_id}"
