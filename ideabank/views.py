@@ -25,6 +25,7 @@ from participation.contributions.operations import ContributionError
 from participation.live.events import last_event_id
 from participation.notifications.models import Follow
 from participation.ratelimit import limit_posts
+from participation.text.render import public_plain
 
 IDEAS_PER_PAGE = 20
 MAP_LIST_PER_PAGE = 50
@@ -268,7 +269,8 @@ def photo(request, pk, photo_id):
     item = get_object_or_404(IdeaPhoto, pk=photo_id, idea=idea)
     return file_response(
         item.file,
-        original_name=item.original_name,
+        # The name is in a header anyone may read: redacted like every published field.
+        original_name=public_plain(item.original_name),
         content_type=item.content_type,
         inline=True,
         public=idea.is_public,
