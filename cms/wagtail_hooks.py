@@ -22,6 +22,9 @@ def _refuse_unless_plan_page(request, page_class) -> None:
 @hooks.register("before_create_page")
 def planners_create_plan_pages_only(request, parent_page, page_class):
     _refuse_unless_plan_page(request, page_class)
+    # Their permission is on the tree root, but a page there is under no site (no address).
+    if is_limited_to_plan_pages(request.user) and parent_page.is_root():
+        raise PermissionDenied(_("Planners may create and edit plan pages only."))
 
 
 @hooks.register("before_edit_page")

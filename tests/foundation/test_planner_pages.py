@@ -84,3 +84,11 @@ def test_a_planner_may_not_create_other_kinds_of_page(planner, client):
 
     assert_refused(response)
     assert not StandardPage.objects.exclude(slug="om-tjenesten").exists()
+
+
+def test_a_planner_may_not_put_a_plan_page_outside_the_site(planner, client):
+    from wagtail.models import Page
+
+    client.force_login(planner)
+
+    assert_refused(client.get(add_url(PlanPage, Page.get_first_root_node())))
