@@ -217,7 +217,8 @@ def do_post_idea(
                 author=user, discussion=bank, body=body, idempotency_key=idempotency_key
             )
             if author_name:
-                fields["author_name"] = author_name[:200]
+                # An Open311 client's first_name/last_name: published, so redacted too.
+                fields["author_name"] = public_plain(author_name, one_line=True)[:200]
             idea = Idea.objects.create(
                 kind=Contribution.Kind.IDEA,
                 title=title,

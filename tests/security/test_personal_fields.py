@@ -327,6 +327,8 @@ def test_an_open311_address_string_is_published_redacted(make_user, client, sett
             "lat": "59.91",
             "long": "10.75",
             "address_string": f"{ADDRESS}, ring {PHONE}",
+            "first_name": "Kari",
+            "last_name": f"Nordmann {EMAIL}",
         },
     )
     assert response.status_code == 200, response.content
@@ -337,6 +339,9 @@ def test_an_open311_address_string_is_published_redacted(make_user, client, sett
         moderation.do_publish(make_user(roles=["moderator"]), idea)
     detail = client.get(f"/open311/v2/requests/{pk}.json").json()[0]
     assert detail["address"] and not leaked(detail["address"])
+    page = client.get(reverse("ideabank:detail", args=[pk])).content.decode()
+    assert "Kari Nordmann" in page
+    assert not leaked(page)
 
 
 @pytest.mark.parametrize("tag", [PHONE, EMAIL, FNR, "Storgata 12"])
