@@ -46,6 +46,14 @@ browser:
 test: browser install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Faults on the server as deployed (uvicorn with 2 workers, production settings, PostgreSQL,
+# and a private redis-server on port 6390 that the suite stops and starts): a worker killed,
+# Redis down, database connections dropped, 64 clients at once. Needs DATABASE_URL (PostgreSQL)
+# and REDIS_URL; prints what it counted. `make test` skips tests/faults.
+.PHONY: faults
+faults: install
+	FAULTS=1 $(PY) -m pytest tests/faults -s -q $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -232,8 +232,9 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": _POOL_SIZE,
-            # A request waits this long for a free connection before failing.
-            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            # A request waits this long for a free connection before failing: under a burst
+            # it queues (each holds a connection for its whole run) rather than fail.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=30.0),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
