@@ -25,6 +25,9 @@ How it fits together, and why:
   `async_to_sync` (used by `broadcast()`). The test's thread stays a plain Django thread,
   so a test may call operations and fixtures such as `demo_site` directly.
 - One browser for the session, a fresh context (cookies, storage) per test, locale nb.
+- Every tab is watched by a `PageGuard`: a Content-Security-Policy violation or a request to
+  a host other than the server's fails the test. The configured map tiles are answered here
+  with an empty tile, so no test reaches the internet (docs/security.md).
 
 Limits to know: the server has its own memory mailbox (`mail.outbox` in the test does not
 see its e-mail) and, without REDIS_URL, its own in-memory channel layer (a group message sent

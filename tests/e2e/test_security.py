@@ -98,3 +98,16 @@ def test_the_admin_date_and_time_pickers_open_without_an_inline_script(page, log
     page.keyboard.press("Escape")
     page.locator("#id_closes_time").click()
     expect(page.locator(".xdsoft_datetimepicker .xdsoft_timepicker:visible")).to_have_count(1)
+
+
+def test_map_tiles_come_from_the_configured_host_and_are_answered_locally(
+    page, demo_site, page_guards
+):
+    # The policy allows the tile host; PageGuard answers it with an empty tile, so the map
+    # loads its tiles (Leaflet marks each loaded one) without any test reaching the internet.
+    tile_requests = []
+    page.on("request", lambda request: tile_requests.append(request.url))
+    page.goto("/ideer/kart/")
+    expect(page.locator("img.leaflet-tile-loaded").first).to_be_attached()
+    tile_host = page_guards[0].tile_host
+    assert tile_host and any(tile_host in url for url in tile_requests)
