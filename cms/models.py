@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -40,7 +42,33 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["children"] = self.get_children().live().public().in_menu().specific()
+        # Called by the template when it lists them: the crisis page (same context) asks nothing.
+        context["open_hearings"] = partial(self.open_hearings, request)
         return context
+
+    def open_hearings(self, request, now=None):
+        """The plans whose hearing is open now, the one closing first first: where a resident
+        can have a say, with the deadline and days left. Each plan's `reader_url` keeps the
+        reader's language (the page's own URL is its locale's)."""
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from hearings.models import Phase
+
+        now = now or timezone.now()
+        plans = (
+            PlanPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .filter(hearing__is_published=True)
+            .select_related("hearing")
+        )
+        open_plans = [plan for plan in plans if plan.hearing.phase(now) == Phase.OPEN]
+        for plan in open_plans:
+            _site_id, _root, path = plan.get_url_parts(request) or (None, None, plan.url)
+            plan.reader_url = reverse("wagtail_serve", args=[path.lstrip("/")])
+            plan.days_left = plan.hearing.days_left(now)
+        return sorted(open_plans, key=lambda plan: plan.hearing.closes_at)
 
 
 class StandardPage(Page):
@@ -175,6 +203,15 @@ class PlanPage(Page):
 
     class Meta:
         verbose_name = _("plan")
+
+    def section_headings(self) -> dict[str, str]:
+        """Each commentable section's anchor (as in its id and in a comment's `section`)
+        mapped to its heading."""
+        return {
+            block.value["anchor"] or block.id: block.value["heading"]
+            for block in self.body
+            if block.block_type == "section"
+        }
 
     def get_context(self, request, *args, **kwargs):
         from hearings.views import plan_page_context

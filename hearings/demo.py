@@ -85,6 +85,68 @@ def load(home) -> None:
         )
         home.add_child(instance=page)
         page.save_revision().publish()
+    page = PlanPage.objects.get(case_number=CASE_NUMBER)
+    if not page.documents:
+        # Also for a demo loaded before the plan had documents: the page gets them now.
+        page.documents = [("document", document) for document in _plan_documents()]
+        page.save_revision().publish()
+
+
+# The plan's documents as a municipality publishes them: a description and the provisions.
+PLAN_DOCUMENTS = {
+    "Planbeskrivelse – Sentrum skole og park": [
+        "Planbeskrivelsen forklarer hva planen går ut på og hvorfor.",
+        "1. Bakgrunn: Sentrum skole er for liten og trenger nytt bygg.",
+        "2. Planområdet: Skoletomta, parken og Elvegata, om lag 6 dekar.",
+        "3. Ny skole: 600 elever, flerbrukshall som lag og foreninger kan leie.",
+        "4. Trafikk: Skoleveien blir bilfri mellom klokka 7 og 9. Sykkelparkering ved skolen.",
+        "5. Parken: Utvides mot elva, med lekeplass og turvei.",
+    ],
+    "Reguleringsbestemmelser – Sentrum skole og park": [
+        "§ 1 Formål: Området reguleres til offentlig tjenesteyting og grønnstruktur.",
+        "§ 2 Byggehøyde: Skolebygget kan ha høyst fire etasjer.",
+        "§ 3 Grønnstruktur: Parken skal være åpen for allmennheten hele døgnet.",
+        "§ 4 Trafikk: Elvegata stenges for biltrafikk mellom klokka 7 og 9 på skoledager.",
+    ],
+}
+
+
+def _plan_documents() -> list:
+    """The plan's documents as Wagtail documents with a small generated PDF each; found by
+    title when the demo is loaded again, so they are made once."""
+    from django.core.files.base import ContentFile
+    from django.utils.text import slugify
+    from wagtail.documents import get_document_model
+
+    document_model = get_document_model()
+    documents = []
+    for title, paragraphs in PLAN_DOCUMENTS.items():
+        document = document_model.objects.filter(title=title).first()
+        if document is None:
+            document = document_model(title=title)
+            document.file.save(
+                f"{slugify(title)}.pdf", ContentFile(_pdf(title, paragraphs)), save=False
+            )
+            document._set_document_file_metadata()
+            document.save()
+        documents.append(document)
+    return documents
+
+
+def _pdf(title: str, paragraphs: list[str]) -> bytes:
+    from hearings.exports import pdf_document
+
+    pdf, family, clean = pdf_document()
+    pdf.set_title(clean(title))
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.multi_cell(0, 9, clean(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 11)
+    pdf.multi_cell(0, 6, clean(f"Saksnummer {CASE_NUMBER}"), new_x="LMARGIN", new_y="NEXT")
+    for paragraph in paragraphs:
+        pdf.ln(3)
+        pdf.multi_cell(0, 6, clean(paragraph), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
 
 
 def _contributions(hearing) -> None:
