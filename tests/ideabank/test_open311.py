@@ -207,3 +207,251 @@ def test_a_request_is_described_with_the_text_a_moderator_edited_not_the_text_as
 
     assert read["description"] == "Hull i veien ved skolen."
     assert "idiot" not in str(listed)
+
+
+# ---------------------------------------------------------------- XML, discovery, definitions
+
+
+def xml(response):
+    from defusedxml import ElementTree
+
+    assert response["Content-Type"].startswith("text/xml")
+    return ElementTree.fromstring(response.content)
+
+
+def test_services_and_requests_are_served_as_xml_with_the_spec_elements(client, make_idea, topics):
+    idea = make_idea(
+        title="Benk", body="Ny benk i parken.", topics=["parker"], lat=59.91, lon=10.75
+    )
+
+    services = xml(client.get(f"{BASE}/services.xml"))
+    listed = xml(client.get(f"{BASE}/requests.xml"))
+    one = xml(client.get(f"{BASE}/requests/{idea.pk}.xml"))
+
+    assert services.tag == "services"
+    assert [s.findtext("service_code") for s in services.findall("service")] == [
+        "kultur",
+        "parker",
+        "trafikk",
+    ]
+    assert services.find("service").findtext("metadata") == "false"
+    assert listed.tag == one.tag == "service_requests"
+    [request] = one.findall("request")
+    assert request.findtext("service_request_id") == str(idea.pk)
+    assert request.findtext("service_code") == "parker"
+    assert request.findtext("description") == "Ny benk i parken."
+    assert (request.findtext("lat"), request.findtext("long")) == ("59.91", "10.75")
+    assert [r.findtext("service_request_id") for r in listed.findall("request")] == [str(idea.pk)]
+
+
+def test_xml_and_json_describe_a_request_with_the_same_fields(client, make_idea, topics):
+    idea = make_idea(title="Lys", body="Lys på stien.", topics=["parker"], lat=59.9, lon=10.7)
+    [as_json] = client.get(f"{BASE}/requests/{idea.pk}.json").json()
+    [as_xml] = xml(client.get(f"{BASE}/requests/{idea.pk}.xml")).findall("request")
+    assert [child.tag for child in as_xml] == list(as_json)
+    assert as_xml.findtext("requested_datetime") == as_json["requested_datetime"]
+
+
+def test_a_post_in_xml_answers_the_new_request_in_the_spec_shape(client, api_key, topics):
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {
+            "api_key": api_key,
+            "service_code": "parker",
+            "lat": "59.91",
+            "long": "10.75",
+            "description": "Knust benk.",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    answer = xml(response)
+    assert answer.tag == "service_requests"
+    new_id = answer.find("request").findtext("service_request_id")
+    assert Idea.objects.filter(pk=new_id).exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_discovery_names_the_endpoint_and_both_formats(client, fmt, settings):
+    response = client.get(f"{BASE}/discovery.{fmt}")
+    assert response.status_code == HTTPStatus.OK
+    if fmt == "json":
+        document = response.json()
+        [endpoint] = document["endpoints"]
+        formats = endpoint["formats"]
+    else:
+        root = xml(response)
+        assert root.tag == "discovery"
+        endpoint = {child.tag: child.text for child in root.find("endpoints/endpoint")}
+        formats = [f.text for f in root.findall("endpoints/endpoint/formats/format")]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == f"{settings.SITE_URL}/open311/v2"
+    assert endpoint["type"] == "production"
+    assert set(formats) == {"application/json", "text/xml"}
+
+
+@pytest.mark.parametrize("code", ["parker", "nope"])
+def test_a_service_definition_is_the_spec_error_list_not_an_html_page(client, topics, code):
+    as_json = client.get(f"{BASE}/services/{code}.json")
+    as_xml = client.get(f"{BASE}/services/{code}.xml")
+
+    assert as_json.status_code == as_xml.status_code == HTTPStatus.NOT_FOUND
+    [error] = as_json.json()
+    assert error["code"] == 404 and code in error["description"]
+    root = xml(as_xml)
+    assert root.tag == "errors"
+    assert root.find("error").findtext("code") == "404"
+    assert root.find("error").findtext("description") == error["description"]
+
+
+# ---------------------------------------------------------------- posting
+
+
+def post_fields(api_key, **change):
+    return {
+        "api_key": api_key,
+        "service_code": "parker",
+        "lat": "59.91",
+        "long": "10.75",
+        "description": "Knust benk i parken.",
+        **change,
+    }
+
+
+def test_a_json_body_is_accepted_like_a_form(client, api_key, topics, areas):
+    fields = {**post_fields(api_key), "lat": 59.93, "long": 10.75, "first_name": "Kari"}
+    response = client.post(f"{BASE}/requests.json", fields, content_type="application/json")
+
+    assert response.status_code == HTTPStatus.OK
+    idea = Idea.objects.get(pk=response.json()[0]["service_request_id"])
+    assert (idea.lat, idea.lon, idea.author_name) == (59.93, 10.75, "Kari")
+    assert idea.topics.get().slug == "parker"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "says"),
+    [
+        ("{not json", "application/json", HTTPStatus.BAD_REQUEST, "not valid JSON"),
+        ('["a list"]', "application/json", HTTPStatus.BAD_REQUEST, "must be an object"),
+        ("api_key=x", "text/plain", HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "application/json"),
+    ],
+)
+def test_a_body_that_cannot_be_read_says_what_is_wrong(
+    client, topics, body, content_type, status, says
+):
+    response = client.post(f"{BASE}/requests.json", body, content_type=content_type)
+    assert response.status_code == status
+    [error] = response.json()
+    assert says in error["description"]
+    assert "api_key" not in error["description"] or content_type == "text/plain"
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize(
+    ("missing", "says"),
+    [
+        (("service_code",), "service_code is required"),
+        (("lat", "long"), "A location is required"),
+        (("long",), "A location is required"),
+    ],
+)
+def test_a_post_without_a_service_or_a_place_is_refused(
+    client, api_key, topics, as_json, missing, says
+):
+    fields = {k: v for k, v in post_fields(api_key).items() if k not in missing}
+    extra = {"content_type": "application/json"} if as_json else {}
+    response = client.post(f"{BASE}/requests.json", fields, **extra)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert says in response.json()[0]["description"]
+    assert not Idea.objects.exists()
+
+
+def test_an_address_id_is_a_place_of_the_gazetteer(client, api_key, topics, areas):
+    place = Place.objects.create(name="Torget", lat=59.9125, lon=10.749)
+    fields = post_fields(api_key, lat="", long="", address_id=str(place.pk))
+
+    response = client.post(f"{BASE}/requests.json", fields)
+    unknown = client.post(f"{BASE}/requests.json", {**fields, "address_id": "999999"})
+
+    idea = Idea.objects.get(pk=response.json()[0]["service_request_id"])
+    assert (idea.lat, idea.lon, idea.address) == (59.9125, 10.749, "Torget")
+    assert unknown.status_code == HTTPStatus.BAD_REQUEST
+    assert unknown.json()[0]["description"] == "address_id is not a known address"
+
+
+# ---------------------------------------------------------------- media_url
+
+
+def png_upload(name="benk.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 200, 10)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def test_media_url_is_the_public_address_of_the_ideas_photo(client, make_idea, settings):
+    with_photo = make_idea(title="Benk med bilde", photos=[png_upload()])
+    without = make_idea(title="Uten bilde")
+    photo = with_photo.photos.get()
+
+    [read] = client.get(f"{BASE}/requests/{with_photo.pk}.json").json()
+    [plain] = client.get(f"{BASE}/requests/{without.pk}.json").json()
+    [as_xml] = xml(client.get(f"{BASE}/requests/{with_photo.pk}.xml")).findall("request")
+
+    assert read["media_url"].startswith(settings.SITE_URL + "/")
+    assert read["media_url"].endswith(f"/{with_photo.pk}/foto/{photo.pk}/")
+    assert as_xml.findtext("media_url") == read["media_url"]
+    assert plain["media_url"] == ""
+    served = client.get(read["media_url"].removeprefix(settings.SITE_URL))
+    assert served.status_code == HTTPStatus.OK
+    assert served["Content-Type"] == "image/png"
+
+
+# ---------------------------------------------------------------- errors in the requested format
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "status"),
+    [
+        ("get", "requests/999999", None, HTTPStatus.NOT_FOUND),
+        ("get", "requests", {"status": "maybe"}, HTTPStatus.BAD_REQUEST),
+        ("get", "requests", {"end_date": "yesterday"}, HTTPStatus.BAD_REQUEST),
+        ("post", "requests", {"api_key": "wrong"}, HTTPStatus.FORBIDDEN),
+        ("post", "services", {}, HTTPStatus.METHOD_NOT_ALLOWED),
+        ("delete", "requests", None, HTTPStatus.METHOD_NOT_ALLOWED),
+        ("get", "no-such-endpoint", None, HTTPStatus.NOT_FOUND),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_every_error_is_the_spec_error_list_in_the_requested_format(
+    client, topics, method, path, data, status, fmt
+):
+    response = getattr(client, method)(f"{BASE}/{path}.{fmt}", data)
+
+    assert response.status_code == status
+    if fmt == "json":
+        assert response["Content-Type"] == "application/json"
+        [error] = response.json()
+        code, description = error["code"], error["description"]
+    else:
+        root = xml(response)
+        assert root.tag == "errors"
+        [error] = root.findall("error")
+        code, description = int(error.findtext("code")), error.findtext("description")
+    assert code == status.value
+    assert description
+
+
+def test_too_many_posts_are_a_429_in_xml_too(client, api_key, topics, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311": {"user": ["1/m"], "ip": ["9/m"]}}
+    fields = post_fields(api_key)
+    assert client.post(f"{BASE}/requests.xml", fields).status_code == HTTPStatus.OK
+    response = client.post(f"{BASE}/requests.xml", fields)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Retry-After"]
+    assert xml(response).find("error").findtext("code") == "429"
