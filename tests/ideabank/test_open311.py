@@ -455,3 +455,92 @@ def test_too_many_posts_are_a_429_in_xml_too(client, api_key, topics, settings):
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert response["Retry-After"]
     assert xml(response).find("error").findtext("code") == "429"
+
+
+# ---------------------------------------------------------------- a third-party client, live
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_georeport_client_from_pypi_reads_and_posts_through_every_endpoint(
+    live_server, settings, make_idea, make_user, topics, fmt
+):
+    """The `georeport` package (PyPI) against the running server. It has no call for the
+    discovery document or for posting, so those go through `requests` and `xmltodict`, the
+    HTTP library and XML parser the client itself uses."""
+    import requests
+    import xmltodict
+    from georeport import GeoReport
+
+    settings.SITE_URL = live_server.url  # so media_url points at this server
+    root = f"{live_server.url}{BASE}"
+    bench = make_idea(
+        title="Benk",
+        body="Ny benk.",
+        topics=["parker"],
+        lat=59.91,
+        lon=10.75,
+        photos=[png_upload()],
+    )
+    make_idea(title="Lys i parken", topics=["parker"], lat=59.92, lon=10.76)
+    _app, key = do_create_open311_client("Bymelding", make_user(name="Bymelding-appen"))
+    geo = GeoReport(root, output_format=fmt)
+
+    def parse(response):
+        return response.json() if fmt == "json" else xmltodict.parse(response.content)
+
+    discovery = parse(requests.get(f"{root}/discovery.{fmt}", timeout=10))
+    if fmt == "xml":
+        discovery = discovery["discovery"]
+        discovery["endpoints"] = [discovery["endpoints"]["endpoint"]]
+    assert discovery["endpoints"][0]["url"] == root
+
+    services = geo.get_service_list()
+    assert [s["service_code"] for s in services] == ["kultur", "parker", "trafikk"]
+    assert str(services[0]["metadata"]).lower() == "false"
+
+    with pytest.raises(requests.HTTPError) as no_definition:
+        geo.get_service_definition("parker")
+    assert no_definition.value.response.status_code == HTTPStatus.NOT_FOUND
+    error = parse(no_definition.value.response)
+    error = error[0] if fmt == "json" else error["errors"]["error"]
+    assert int(error["code"]) == 404 and "parker" in error["description"]
+
+    listed = geo.get_service_requests(service_code="parker", status="open")
+    assert {r["service_request_id"] for r in listed} == {str(i.pk) for i in Idea.objects.all()}
+
+    one = geo.get_service_request(str(bench.pk))
+    assert one["description"] == "Ny benk."
+    assert (float(one["lat"]), float(one["long"])) == (59.91, 10.75)
+    photo = requests.get(one["media_url"], timeout=10)
+    assert photo.status_code == HTTPStatus.OK
+    assert photo.headers["Content-Type"] == "image/png"
+
+    posted = requests.post(
+        f"{root}/requests.{fmt}",
+        data={
+            "api_key": key,
+            "service_code": "trafikk",
+            "lat": "59.93",
+            "long": "10.75",
+            "description": "Hull i veien.",
+        },
+        timeout=10,
+    )
+    assert posted.status_code == HTTPStatus.OK
+    answer = parse(posted)
+    answer = answer[0] if fmt == "json" else answer["service_requests"]["request"]
+    new = Idea.objects.get(pk=answer["service_request_id"])
+    assert geo.get_service_request(str(new.pk))["service_code"] == "trafikk"
+
+    refused = requests.post(
+        f"{root}/requests.{fmt}", json={"api_key": key, "description": "Uten sted."}, timeout=10
+    )
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    error = parse(refused)
+    error = error[0] if fmt == "json" else error["errors"]["error"]
+    assert error["description"] == "service_code is required"
+
+    with pytest.raises(requests.HTTPError) as missing:
+        geo.get_service_request("999999")
+    assert missing.value.response.status_code == HTTPStatus.NOT_FOUND
