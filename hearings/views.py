@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from hearings import operations, uploads
 from hearings.forms import CommentForm, SubmissionForm
-from hearings.models import Attachment, Hearing, Phase, Submission
+from hearings.models import Attachment, Hearing, IdentityLevel, Phase, Submission
 from hearings.permissions import (
     can_comment,
     can_see_original,
@@ -210,11 +210,14 @@ def _keep_and_login(request, hearing, form, error):
         "name_withheld_requested": form.cleaned_data.get("name_withheld_requested", False),
         "idempotency_key": form.cleaned_data.get("idempotency_key", ""),
     }
-    messages.info(request, error.message)
     submit_url = reverse("hearings:submit", args=[hearing.pk])
     if request.user.is_authenticated:
-        # Logged in, but not at the level the hearing needs: the form offers ID-porten.
+        # Logged in, but not at the level the hearing needs: the form says so itself and
+        # offers ID-porten, so no second message that says the same.
         return redirect(submit_url)
+    if hearing.identity_level == IdentityLevel.EMAIL:
+        # The login page explains an eID level itself (its `level` parameter), not this one.
+        messages.info(request, error.message)
     return redirect(_login_url(request, hearing, submit_url))
 
 

@@ -368,6 +368,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapters.AccountAdapter"
+# How allauth names the person (messages, templates): their public name, never the username.
+ACCOUNT_USER_DISPLAY = "participation.accounts.adapters.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{MUNICIPALITY_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Login limits (allauth's syntax: amount/window/per). "login" is every login POST from one

@@ -27,9 +27,14 @@ from participation.accounts.eid import (
     is_idporten,
     minimum_level,
 )
-from participation.accounts.models import User
+from participation.accounts.models import AssuranceLevel, User
 
 logger = logging.getLogger(__name__)
+
+
+def user_display(user) -> str:
+    """settings.ACCOUNT_USER_DISPLAY: the name people see, never the internal username."""
+    return user.display_name
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -88,8 +93,10 @@ _ERROR_STATUS = {
 }
 
 
-def _error_reason(error, exception, extra_context) -> str:
-    if error == AuthError.CANCELLED:
+def _error_reason(request, error, exception, extra_context) -> str:
+    if error == AuthError.CANCELLED or request.GET.get("error") == "access_denied":
+        # A cancel at ID-porten: also when the answer carries no `state` (or one we no longer
+        # have), which allauth reports as a missing state before it looks at `error`.
         return "cancelled"
     if isinstance(exception, EidLoginRefused):
         return str(exception.reason)
@@ -173,7 +180,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request, provider, error=None, exception=None, extra_context=None
     ):
         extra_context = extra_context or {}
-        reason = _error_reason(error, exception, extra_context)
+        reason = _error_reason(request, error, exception, extra_context)
         # Never the exception's text or the claims: only what kind of failure it was.
         logger.warning(
             "eID login failed: %s (%s)",
@@ -182,11 +189,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
         state = extra_context.get("state") or {}
         required = getattr(exception, "required_level", None) or state.get("required_level")
+        used = getattr(exception, "used_level", None)
         context = {
             "reason": reason,
             "provider": provider,
             "next_url": state.get("next", ""),
             "retry_acr": required if required and required != minimum_level() else "",
+            # A logged-in person whose step-up was refused stays logged in at their level.
+            "step_up": reason == "assurance" and request.user.is_authenticated,
+            "used_level": AssuranceLevel(used).label if used else "",
+            "required_level": AssuranceLevel(required).label if required else "",
         }
         raise ImmediateHttpResponse(
             render(

@@ -4,8 +4,11 @@ party and role (the badge beside their posts) and the language of their mail.
 Wagtail 6+ customises the user forms through the users app's `user_viewset`, not settings.
 """
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 EXTRA_FIELDS = ("name", "political_role", "preferred_language")
@@ -41,7 +44,22 @@ class UserCreationWithRoleForm(UserCreationForm):
         _adapt(self)
 
 
+class UserIndexView(WagtailUserIndexView):
+    """The users list with the e-mail address where Wagtail shows the username: for an
+    ID-porten account that is an internal "user-<hex>" nobody knows them by."""
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("email", label=_("E-mail"), sort_key="email", classname="username", width="20%")
+            if getattr(column, "name", None) == "username"
+            else column
+            for column in super().columns
+        ]
+
+
 class UserViewSet(WagtailUserViewSet):
+    index_view_class = UserIndexView
     create_template_name = "accounts/admin_users/create.html"
     edit_template_name = "accounts/admin_users/edit.html"
 

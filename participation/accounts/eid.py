@@ -51,10 +51,18 @@ class EidLoginRefused(ProviderException):
     the claims or later in pre_social_login.
     """
 
-    def __init__(self, reason: RefusalReason, *, required_level: str | None = None):
+    def __init__(
+        self,
+        reason: RefusalReason,
+        *,
+        required_level: str | None = None,
+        used_level: str | None = None,
+    ):
         super().__init__(str(reason))
         self.reason = reason
         self.required_level = required_level
+        # The level this login did reach, when it is one we know (a refused step-up).
+        self.used_level = used_level
 
 
 @dataclass(frozen=True)

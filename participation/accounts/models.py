@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -96,8 +97,24 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        # Never the username: for an ID-porten account it is an internal "user-<hex>".
         full = f"{self.first_name} {self.last_name}".strip()
-        return self.name or full or self.email.split("@")[0] or self.username
+        return self.name or full or self.email.split("@")[0] or self.unnamed_label
+
+    @property
+    def has_display_name(self) -> bool:
+        return bool(self.name or self.first_name or self.last_name or self.email)
+
+    @property
+    def unnamed_label(self) -> str:
+        """How someone who has given no name (nor e-mail) is called, in the active language."""
+        if self.is_eid_verified:
+            return gettext("ID-porten user")
+        return gettext("User without a name")
+
+    def get_full_name(self) -> str:
+        # Wagtail's admin (user lists, "edited by") falls back to the username when this is empty.
+        return self.display_name
 
     @property
     def is_eid_verified(self) -> bool:

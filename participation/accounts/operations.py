@@ -12,7 +12,9 @@ from participation.accounts.models import AssuranceLevel, NameSource, User
 def check_eid_assurance(identity: EidIdentity, required_level: str) -> None:
     """Refuse a login whose level of assurance is below what was asked for."""
     if AssuranceLevel.rank(identity.level) < AssuranceLevel.rank(required_level):
-        raise EidLoginRefused(RefusalReason.ASSURANCE, required_level=required_level)
+        raise EidLoginRefused(
+            RefusalReason.ASSURANCE, required_level=required_level, used_level=identity.level
+        )
 
 
 def check_eid_belongs_to(identity: EidIdentity, user: User) -> None:
