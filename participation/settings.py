@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.eid_settings import socialaccount_providers
@@ -356,7 +357,9 @@ if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# The front page in the language of the page one logged in from (/en/accounts/login/ -> /en/),
+# resolved per request; a logged-in visit to a login page goes there too.
+LOGIN_REDIRECT_URL = reverse_lazy("wagtail_serve", args=[""])
 LOGOUT_REDIRECT_URL = "/"
 
 # django-allauth: e-mail accounts, verified by a link; ID-porten through OpenID Connect.
@@ -511,7 +514,9 @@ except (ImproperlyConfigured, ValueError, KeyError) as exc:
         "use smtp+tls://user:password@host:587 or consolemail://"
     ) from None
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ikkje-svar@medvirkning.example")
+# One address in no language ("ikkje-svar@" read as nynorsk in a bokmål mail); each mail names
+# the sender in its reader's language (participation/notifications/mail.py).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@medvirkning.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
