@@ -13,6 +13,7 @@ element names), so both formats say the same; every error is the spec's error li
 """
 
 import json
+import re
 from datetime import timedelta
 from functools import wraps
 from http import HTTPStatus
@@ -48,6 +49,9 @@ ITEM_ELEMENTS = {
     "attributes": "attribute",
     "values": "value",
 }
+# Characters XML 1.0 cannot carry (a planner's answer or a code in the address may hold one):
+# dropped, or the whole document would be unreadable to every client.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class Open311Error(Exception):
@@ -62,7 +66,7 @@ def _xml_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _xml_fill(element: ET.Element, value) -> None:

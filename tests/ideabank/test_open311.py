@@ -544,3 +544,16 @@ def test_the_georeport_client_from_pypi_reads_and_posts_through_every_endpoint(
     with pytest.raises(requests.HTTPError) as missing:
         geo.get_service_request("999999")
     assert missing.value.response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_xml_stays_readable_when_an_answer_or_an_address_holds_a_control_character(
+    client, make_idea, planner
+):
+    idea = make_idea(title="Lys")
+    do_set_status(planner, idea, IdeaStatus.DONE, "Ferdig\x0b fra\x1f kommunen.")
+
+    [request] = xml(client.get(f"{BASE}/requests/{idea.pk}.xml")).findall("request")
+    error = xml(client.get(f"{BASE}/services/a%0Bb.xml")).find("error")
+
+    assert request.findtext("status_notes").startswith("Ferdig")
+    assert error.findtext("code") == "404"
