@@ -274,6 +274,7 @@ def test_a_planner_sends_it_to_the_council_and_posts_the_decision(
     client.post(reverse("initiatives_admin:status", args=[signed.pk]), {"action": "ready"})
     signed.refresh_from_db()
     assert signed.status == Status.READY
+    mailoutbox.clear()  # the planners' "ready for the council" mail, queued with the change
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("initiatives_admin:detail", args=[signed.pk]),
