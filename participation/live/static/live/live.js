@@ -31,6 +31,7 @@
   var everConnected = false;
   var announcedOffline = false;
   var paused = false;
+  var stopped = false;
   var status = null;
 
   subscriptions.forEach(function (root) {
@@ -98,6 +99,17 @@
 
   // ------------------------------------------------------------ the connection
 
+  // A stream this page may no longer read: tell the person once, visibly and politely,
+  // and leave it out of every later reconnect.
+  function ended(stream, reason) {
+    if (!(stream in lastIds)) return;
+    var root = document.querySelector('[data-live-stream="' + stream + '"]') || subscriptions[0];
+    delete lastIds[stream];
+    var text = message(root, reason);
+    showStatus(text);
+    announce(text);
+  }
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + "/ws/live/");
@@ -120,6 +132,16 @@
         pause();
         return;
       }
+      if (event && event.type === "denied" && event.reason === "unauthorised") {
+        // The role was taken away or the session ended: say so, and stop asking for it.
+        ended(event.stream, "ended");
+        return;
+      }
+      if (event && event.type === "closed" && event.reason === "logged_out") {
+        stopped = true;
+        Object.keys(lastIds).forEach(function (stream) { ended(stream, "logged-out"); });
+        return;
+      }
       if (event && (event.type === "subscribed" || event.type === "denied")) {
         resumed();
         return;
@@ -131,6 +153,7 @@
       handlers[event.stream](event);
     });
     socket.addEventListener("close", function () {
+      if (stopped || !Object.keys(lastIds).length) return;
       if (!paused) document.documentElement.setAttribute("data-live", "reconnecting");
       socket = null;
       attempt += 1;
