@@ -31,3 +31,16 @@ def test_loading_the_demo_again_makes_no_second_set_of_documents(demo_site):
     assert get_document_model().objects.count() == count
     page = PlanPage.objects.get(slug="sentrum-skole-og-park")
     assert len(page.documents) == 2
+
+
+def test_the_map_points_to_the_documents_only_when_the_plan_has_some(client, demo_site):
+    page = PlanPage.objects.get(slug="sentrum-skole-og-park")
+    sentence = "Plandokumentene beskriver området"
+
+    html = client.get(page.url).content.decode()
+    assert f'<a class="ds-link" href="#documents">{sentence}' in html
+    assert 'id="documents"' in html
+
+    page.documents = []
+    page.save_revision().publish()
+    assert sentence not in client.get(page.url).content.decode()

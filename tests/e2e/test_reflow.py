@@ -116,3 +116,15 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(page, login, demo_site, role
         if found := page.evaluate(_SIDEWAYS_SCROLL):
             problems.append(f"{url}: {found}")
     assert not problems, f"Pages that scroll sideways at 320 px as {role}:\n" + "\n".join(problems)
+
+
+def test_the_hearing_facts_fit_inside_their_card_on_a_320_px_phone(page, demo_site):
+    # The card clips what sticks out, so the page does not scroll: the values were just cut off.
+    page.set_viewport_size(PHONE)
+    page.goto("/nn/sentrum-skole-og-park/")
+
+    card = page.locator(".hearing-status").bounding_box()
+    for value in page.locator(".hearing-status .facts dd").all():
+        box = value.bounding_box()
+        assert box["width"] > 0, value.inner_text()
+        assert box["x"] + box["width"] <= card["x"] + card["width"], value.inner_text()
