@@ -193,6 +193,17 @@ def test_the_command_prints_a_key_that_works_once_stored_only_as_a_hash(make_use
     assert client.name == "Bymelding" and client.account == account
 
 
+def test_the_command_tells_where_the_api_describes_itself(make_user, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_user(email="app@example.org")
+    out = StringIO()
+    call_command("open311_client", "Bymelding", "--account", "app@example.org", stdout=out)
+    assert f"{settings.SITE_URL}/open311/v2/discovery.json" in out.getvalue()
+
+
 def test_a_request_is_described_with_the_text_a_moderator_edited_not_the_text_as_written(
     client, make_idea, make_user
 ):

@@ -3,7 +3,9 @@
 manage.py open311_client "Bymelding" --account bymelding@kommune.no
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from ideabank.operations import do_create_open311_client
 from participation.accounts.models import User
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No account with the e-mail address {account}")
         client, key = do_create_open311_client(name, user)
+        # What the app's makers need besides the key: where the API describes itself.
+        self.stdout.write(f"Discovery: {settings.SITE_URL}{reverse('open311:discovery')}")
         self.stdout.write(
             f"Open311 client {client.name} (id {client.pk}). Its api_key, shown once:"
         )
