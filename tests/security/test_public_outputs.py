@@ -158,6 +158,8 @@ OUTPUTS = [
     ("deadlines calendar (iCal)", url("notifications:deadlines"), HEARING_TITLE),
     ("Open311 requests", lambda s: s.get("/open311/v2/requests.json"), IDEA_TEXT),
     ("Open311 request", lambda s: s.get(f"/open311/v2/requests/{s.idea.pk}.json"), IDEA_TEXT),
+    ("Open311 requests (XML)", lambda s: s.get("/open311/v2/requests.xml"), IDEA_TEXT),
+    ("Open311 request (XML)", lambda s: s.get(f"/open311/v2/requests/{s.idea.pk}.xml"), IDEA_TEXT),
     ("report page (submission)", lambda s: s.report(s.submission), SUBMISSION_TEXT),
     ("report page (idea)", lambda s: s.report(s.idea), IDEA_TEXT),
     ("live events", live_events, SUBMISSION_TEXT),
