@@ -43,3 +43,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request to an /en/ or /nn/ page leaves that language active in the thread (Django's
+    LocaleMiddleware never deactivates it), so the next test's reverse() would get its prefix."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

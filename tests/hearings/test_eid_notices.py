@@ -2,7 +2,6 @@
 
 from http import HTTPStatus
 
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,13 +10,6 @@ from hearings.operations import do_submit
 from participation.accounts.models import AssuranceLevel, User
 
 REQUIRES = "This hearing requires that you log in with"
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    # A request to an /en/ page leaves English active in this thread for the next test.
-    yield
-    translation.deactivate()
 
 
 def submit_url(hearing):
@@ -30,9 +22,7 @@ def preview(client, hearing):
     return client.post(submit_url(hearing), payload, follow=True)
 
 
-def test_preview_below_the_hearings_level_shows_one_notice_not_two(
-    client, make_hearing, resident
-):
+def test_preview_below_the_hearings_level_shows_one_notice_not_two(client, make_hearing, resident):
     hearing = make_hearing(identity_level=IdentityLevel.HIGH)
     client.force_login(resident)
 
@@ -71,9 +61,7 @@ def receipt_page(client, hearing, user):
     return response.content.decode()
 
 
-def test_a_receipt_for_an_account_without_e_mail_says_it_is_only_on_the_page(
-    client, make_hearing
-):
+def test_a_receipt_for_an_account_without_e_mail_says_it_is_only_on_the_page(client, make_hearing):
     hearing = make_hearing(identity_level=IdentityLevel.SUBSTANTIAL)
 
     page = receipt_page(client, hearing, eid_resident())
