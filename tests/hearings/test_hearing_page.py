@@ -5,26 +5,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.models import HomePage, PlanPage
 from hearings.operations import do_comment, do_submit
+from tests.plans import publish_plan_page
 
 
 @pytest.fixture
 def plan_page(demo_site, make_hearing):
-    def make(hearing):
-        home = HomePage.objects.first()
-        page = PlanPage(
-            title=f"Plan {hearing.pk}",
-            slug=f"plan-{hearing.pk}",
-            case_number=hearing.case_number,
-            intro="Kort om planen.",
-            hearing=hearing,
-        )
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        return page
-
-    return make
+    return publish_plan_page
 
 
 def fill(hearing, users, n):

@@ -7,32 +7,19 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from cms.models import HomePage, PlanPage
 from hearings.permissions import can_view_hearing, visible_hearings
 from hearings.review import do_publish_responses, do_review_submission
 from participation.contributions.permissions import can_view_discussion
 from participation.contributions.streams import authorise_discussion
 from tests.hearings.review_helpers import make_submission
+from tests.plans import publish_plan_page
 
 DRAFT_RESPONSE = "Utkast: parken skal bygges ned."
 
 
 @pytest.fixture
 def plan_page(demo_site):
-    def make(hearing):
-        home = HomePage.objects.first()
-        page = PlanPage(
-            title=f"Plan {hearing.pk}",
-            slug=f"plan-{hearing.pk}",
-            case_number=hearing.case_number,
-            intro="Kort om planen.",
-            hearing=hearing,
-        )
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        return page
-
-    return make
+    return publish_plan_page
 
 
 @pytest.fixture

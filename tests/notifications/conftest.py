@@ -51,18 +51,6 @@ def make_submission(make_user):
 
 @pytest.fixture
 def plan_page(demo_site):
-    def make(hearing):
-        from cms.models import HomePage, PlanPage
+    from tests.plans import publish_plan_page
 
-        page = PlanPage(
-            title=f"Plan {hearing.pk}",
-            slug=f"plan-{hearing.pk}",
-            case_number=hearing.case_number,
-            intro="Kort om planen.",
-            hearing=hearing,
-        )
-        HomePage.objects.first().add_child(instance=page)
-        page.save_revision().publish()
-        return page
-
-    return make
+    return publish_plan_page

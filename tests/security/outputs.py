@@ -27,19 +27,9 @@ def minimal_site():
 
 def plan_page_for(hearing):
     """A published plan page showing `hearing` (comments and submissions)."""
-    from cms.models import PlanPage
+    from tests.plans import publish_plan_page
 
-    home = minimal_site()
-    page = PlanPage(
-        title=f"Plan {hearing.pk}",
-        slug=f"plan-{hearing.pk}",
-        case_number=hearing.case_number,
-        intro="Kort om planen.",
-        hearing=hearing,
-    )
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    return publish_plan_page(hearing, minimal_site())
 
 
 def _text(response) -> str:
