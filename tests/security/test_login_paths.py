@@ -248,6 +248,9 @@ def _cookie(client) -> bytes:
     return f"{name}={client.cookies[name].value}".encode()
 
 
+# The socket's database work closes the thread's connection (Channels' close_old_connections),
+# which a test inside a transaction cannot survive on PostgreSQL: commit for real.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_moderator_session_without_its_second_factor_cannot_join_the_moderation_stream(
     client, make_user, staff_mfa
 ):
