@@ -23,7 +23,7 @@ def closed_port() -> int:
 
 
 def test_a_reader_is_told_live_updates_are_paused_while_redis_is_down(
-    browser, site_url, transactional_db, demo_site, tmp_path
+    browser, site_url, transactional_db, django_db_serialized_rollback, demo_site, tmp_path
 ):
     # site_url: the session's test database is shared with server processes (SQLite too).
     redis_down = f"redis://127.0.0.1:{closed_port()}/0"
